@@ -34,7 +34,7 @@ import traceback
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,7 @@ INT32 = (-(2**31), 2**31 - 1)
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 MEASUREMENT_RE = re.compile(r"^(?!\.)(?!.*\.\.)[A-Za-z0-9_.\-]{1,127}(?<!\.)$")
 FORBIDDEN_COLUMN_CHARS = frozenset("\n\r?.,'\"\\/:)(+-*%~\ufeff")
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 # --- Configuration -------------------------------------------------------------------------------------------
@@ -559,6 +560,10 @@ SQL_LAST_FAILED_JOB = """
 """
 SQL_PENDING_COUNT = "SELECT count(*) FROM stage1_jobs WHERE status = 'PENDING'"
 
+# Datasets (§3.2), walk-forward runs and folds (§3.4), simulations and trades (§3.5).
+
+# Dataset statistics maintained by the server's own QuestDB writes (§3.2.1).
+
 
 # --- PostgreSQL ----------------------------------------------------------------------------------------------
 
@@ -751,6 +756,14 @@ def _questdb_json(status: int, body: bytes) -> dict[str, Any]:
         extra = {"position": answer["position"]} if isinstance(answer.get("position"), int) else {}
         raise ApiError(400, "questdb_error", str(answer["error"]), **extra)
     raise ApiError(503, "questdb_unavailable", f"QuestDB answered HTTP {status}")
+
+
+# --- Dataset statistics -------------------------------------------------------------------------------------
+
+async def refresh_dataset_stats(app: web.Application, dataset_id: str) -> None:
+    """Refresh a dataset's row counts and bounds from QuestDB (§3.2.1); best effort, never raises."""
+    # Filled in with the QuestDB writer (issue 4/5); until then the statistics stay as stored.
+    return None
 
 
 # --- Jobs: store ---------------------------------------------------------------------------------------------
@@ -1124,10 +1137,184 @@ def query_choice(request: web.Request, name: str, choices: tuple[str, ...], defa
     return raw
 
 
+JSON_TYPES = ("application/json", "")
+ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+                    r"(Z|z|[+-]\d{2}(?::?\d{2})?)?$")
+MISSING = object()
+
+
+async def read_json_object(request: web.Request) -> dict[str, Any]:
+    """The request body as a JSON object: 415 for another content type, 400 invalid_json / invalid_body."""
+    if request.content_type not in JSON_TYPES and request.headers.get("Content-Type"):
+        raise ApiError(415, "unsupported_media_type",
+                       f"Content-Type {request.content_type} is not supported; send application/json")
+    raw = await request.read()
+    if not raw.strip():
+        raise bad_request("invalid_json", "Request body is empty; a JSON object is expected")
+    try:
+        body = loads(raw)
+    except ValueError as e:
+        raise bad_request("invalid_json", f"Request body is not valid JSON: {one_line(e)}") from None
+    if not isinstance(body, dict):
+        raise bad_request("invalid_body", f"Request body must be a JSON object, got {json_type(body)}")
+    return body
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
+
+
+def require(body: Mapping[str, Any], *keys: str, prefix: str = "") -> None:
+    """400 missing_fields listing every absent (or null) key, as JSON paths."""
+    missing = [f"{prefix}{key}" for key in keys if body.get(key) is None]
+    if missing:
+        raise bad_request("missing_fields", f"Missing required fields: {', '.join(missing)}",
+                          missing_fields=missing)
+
+
+def get_str(body: Mapping[str, Any], key: str, path: str | None = None) -> str | None:
+    value = body.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise invalid_field(path or key, f"must be a string, got {json_type(value)}")
+
+
+def get_int(body: Mapping[str, Any], key: str, path: str | None = None, *, bits: int = 64,
+            minimum: int | None = None) -> int | None:
+    """A documented integer: 650 or 650.0 (stored as 650); a fraction, another type or out of range → 400."""
+    value, path = body.get(key), path or key
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid_field(path, f"must be an integer, got {json_type(value)}")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise invalid_field(path, f"must be an integer, got {value!r}")
+        value = int(value)
+    low, high = INT64 if bits == 64 else INT32
+    if minimum is not None and value < minimum:
+        raise invalid_field(path, f"must not be below {minimum}, got {value}")
+    if not low <= value <= high:
+        raise invalid_field(path, f"is outside the signed {bits}-bit range")
+    return value
+
+
+def get_number(body: Mapping[str, Any], key: str, path: str | None = None) -> int | float | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid_field(path or key, f"must be a number, got {json_type(value)}")
+    if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
+        raise invalid_field(path or key, "is outside the signed 64-bit range")
+    return value
+
+
+def get_object(body: Mapping[str, Any], key: str, path: str | None = None) -> dict[str, Any] | None:
+    """An object, or a JSON string holding one (the desktop sends both forms)."""
+    value = parse_json_string(body.get(key), dict)
+    if value is None or isinstance(value, dict):
+        return value
+    raise invalid_field(path or key, f"must be an object, got {json_type(value)}")
+
+
+def get_array(body: Mapping[str, Any], key: str, path: str | None = None) -> list[Any] | None:
+    """An array, or a JSON string holding one."""
+    value = parse_json_string(body.get(key), list)
+    if value is None or isinstance(value, list):
+        return value
+    raise invalid_field(path or key, f"must be an array, got {json_type(value)}")
+
+
+def parse_json_string(value: Any, wanted: type) -> Any:
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            parsed = loads(value)
+            if isinstance(parsed, wanted):
+                return parsed
+    return value
+
+
+def get_uuid(body: Mapping[str, Any], key: str, path: str | None = None) -> str | None:
+    """UUID text in lowercase; 400 invalid_uuid for a string that is not one."""
+    value = get_str(body, key, path)
+    if value is None or value == "":
+        return None
+    if not UUID_RE.match(value):
+        raise ApiError(400, "invalid_uuid", f"{path or key}: {value!r} is not a UUID", field=path or key)
+    return value.lower()
+
+
+def get_timestamp(body: Mapping[str, Any], key: str, path: str | None = None) -> datetime | None:
+    """An ISO-8601 field (§2.5): zone optional (UTC), empty string = null, 400 invalid_timestamp otherwise."""
+    value = get_str(body, key, path)
+    if value is None or value.strip() == "":
+        return None
+    parsed = parse_iso(value)
+    if parsed is None:
+        raise ApiError(400, "invalid_timestamp", f"{path or key}: {value!r} is not an ISO-8601 timestamp",
+                       field=path or key)
+    if not 0 <= parsed.timestamp() * 1000 <= MAX_EPOCH_MS:
+        raise invalid_field(path or key, "is outside 1970-01-01 … 2262-04-11")
+    return parsed
+
+
+def parse_iso(text: str) -> datetime | None:
+    """YYYY-MM-DD[T| ]HH:MM:SS[.f…][Z|±HH[:MM]] → aware datetime (µs precision), or None if unparsable."""
+    match = ISO_RE.match(text.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
+                          int((fraction or "0")[:6].ljust(6, "0")), tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    if zone and zone not in ("Z", "z"):
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        offset = int(digits[:2]) * 60 + int(digits[2:4] or 0)
+        moment = moment - sign * timedelta(minutes=offset)
+    return moment
+
+
+def ms_from_datetime(moment: datetime | None) -> int | None:
+    if moment is None:
+        return None
+    return (moment - EPOCH) // timedelta(milliseconds=1)
+
+
+def valid_measurement(name: Any, path: str = "measurement") -> str:
+    """A QuestDB table name taken from a request (§5.4); 400 invalid_measurement otherwise."""
+    if not isinstance(name, str) or not MEASUREMENT_RE.match(name):
+        raise bad_request("invalid_measurement", f"{path}: {name!r} is not a valid QuestDB table name "
+                          "(1-127 of A-Z a-z 0-9 _ - ., no leading/trailing '.', no '..')")
+    return name
+
+
+def column_name_problem(name: str) -> str | None:
+    """Why QuestDB cannot use name as a column (§5.4), or None when it can."""
+    if not 1 <= len(name) <= 127:
+        return "must be 1-127 characters"
+    bad = sorted({ch for ch in name if ch in FORBIDDEN_COLUMN_CHARS or not ch.isprintable()})
+    if bad:
+        return f"contains forbidden characters {''.join(bad)!r}"
+    return None
+
+
 def path_id(request: web.Request, name: str = "id") -> str | None:
     """The {id} path parameter as lowercase UUID text, or None when it is not a UUID (→ the endpoint's 404)."""
     raw = request.match_info[name]
     return raw.lower() if UUID_RE.match(raw) else None
+
+
+# --- Flows: datasets, runs, simulations (parsing and data access) -------------------------------------------
 
 
 # --- Handlers: health ----------------------------------------------------------------------------------------
@@ -1195,6 +1382,18 @@ async def get_readyz(request: web.Request) -> web.Response:
         return json_response({"status": "ready", "checks": checks})
     down = ", ".join(name for name, state in checks.items() if state not in ("up", "ok"))
     raise ApiError(503, "not_ready", f"not ready: {down}", checks=checks)
+
+
+# --- Handlers: datasets -------------------------------------------------------------------------------------
+
+
+# --- Handlers: runs -----------------------------------------------------------------------------------------
+
+
+# --- Handlers: simulations ----------------------------------------------------------------------------------
+
+
+# --- Handlers: QuestDB --------------------------------------------------------------------------------------
 
 
 # --- Handlers: jobs ------------------------------------------------------------------------------------------
@@ -1434,6 +1633,10 @@ def routes() -> list[tuple[str, str, Callable[[web.Request], Awaitable[web.Strea
         ("GET", "/healthz", get_healthz),
         ("GET", "/readyz", get_readyz),
         ("GET", "/api/health", get_api_health),
+        # datasets
+        # runs
+        # simulations
+        # questdb
         ("GET", "/api/jobs", get_jobs),
         ("GET", "/api/jobs/{id}", get_job_detail),
         ("POST", "/api/jobs/{id}/cancel", post_job_cancel),
