@@ -501,16 +501,25 @@ SQL_HEARTBEAT = """
 """
 SQL_FINISH_JOB = """
     UPDATE stage1_jobs SET status = %(status)s, result = %(result)s, error = %(error)s, message = %(message)s,
-        progress = CASE WHEN %(status)s = 'COMPLETED' THEN total ELSE progress END,
+        total = COALESCE(%(total)s, total),
+        progress = CASE WHEN %(status)s = 'COMPLETED' THEN COALESCE(%(total)s, total)
+                        ELSE COALESCE(%(progress)s, progress) END,
         completed_at = now(), updated_at = now(), lease_token = NULL, heartbeat_at = NULL
     WHERE job_id = %(job_id)s AND lease_token = %(token)s AND status = 'RUNNING'
     RETURNING job_id
 """
+# A job whose cancel was requested (but not yet seen by its handler) ends CANCELLED instead of running again.
 SQL_RELEASE_JOB = """
-    UPDATE stage1_jobs SET status = 'PENDING', message = 'released at shutdown; queued again',
-        lease_token = NULL, worker_id = NULL, heartbeat_at = NULL, started_at = NULL, updated_at = now()
+    UPDATE stage1_jobs SET
+        status = CASE WHEN cancel_requested THEN 'CANCELLED' ELSE 'PENDING' END,
+        message = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'released at shutdown; queued again' END,
+        result = CASE WHEN cancel_requested THEN %(result)s ELSE result END,
+        completed_at = CASE WHEN cancel_requested THEN now() END,
+        started_at = CASE WHEN cancel_requested THEN started_at END,
+        worker_id = CASE WHEN cancel_requested THEN worker_id END,
+        lease_token = NULL, heartbeat_at = NULL, updated_at = now()
     WHERE job_id = %(job_id)s AND lease_token = %(token)s AND status = 'RUNNING'
-    RETURNING job_id
+    RETURNING job_id, status
 """
 # The condition lives inside the UPDATE, so PostgreSQL re-checks it on each locked row: a job that finished
 # meanwhile is left alone, and concurrent rescuers in several processes are harmless.
@@ -853,21 +862,31 @@ class JobContext:
         self.shutting_down = False
         self.partial_result: dict[str, Any] = {}   # reported if the job ends CANCELLED
         self.task: asyncio.Task[dict[str, Any]] | None = None
+        self.progress: int | None = None       # last reported by the handler; written by the next beat and
+        self.total: int | None = None          # by the final write, so throttling never loses the last value
+        self.message: str | None = None
         self._last_write = time.monotonic()
 
     async def checkpoint(self, progress: int | None = None, total: int | None = None,
                          message: str | None = None, force: bool = False) -> None:
         """Record progress (at most about once a second unless forced) and stop here if cancel was asked."""
+        self.note(progress, total, message)
         if force or time.monotonic() - self._last_write >= self.PROGRESS_EVERY_S:
-            await self.beat(progress, total, message)
+            await self.beat()
         if self.cancel_requested:
             raise JobCancelled()
 
+    def note(self, progress: int | None, total: int | None, message: str | None) -> None:
+        self.progress = self.progress if progress is None else progress
+        self.total = self.total if total is None else total
+        self.message = self.message if message is None else message
+
     async def beat(self, progress: int | None = None, total: int | None = None, message: str | None = None) -> None:
-        """Renew the lease (with progress, if given); learn about cancel requests; detect a lost lease."""
+        """Renew the lease (with the latest progress); learn about cancel requests; detect a lost lease."""
+        self.note(progress, total, message)
         row = await self.pg.fetchone(SQL_HEARTBEAT, {
-            "job_id": self.job.job_id, "token": self.job.token, "progress": progress, "total": total,
-            "message": message})
+            "job_id": self.job.job_id, "token": self.job.token, "progress": self.progress, "total": self.total,
+            "message": self.message})
         self._last_write = time.monotonic()
         if row is None:
             self.lease_lost = True
@@ -971,7 +990,12 @@ async def record_outcome(ctx: JobContext, started: float) -> None:
                   exc_info=(type(error), error, error.__traceback__))
         await finish_job(ctx, "FAILED", error=job_error_text(error), result=ctx.partial_result, started=started)
     else:
-        await finish_job(ctx, "COMPLETED", result=task.result(), message="completed", started=started)
+        try:
+            result = json.loads(dumps(task.result() or {}))  # a result that cannot be stored fails the job
+        except (TypeError, ValueError) as e:
+            await finish_job(ctx, "FAILED", error=f"job result is not JSON: {one_line(e)}", started=started)
+            return
+        await finish_job(ctx, "COMPLETED", result=result, message="completed", started=started)
 
 
 def job_error_text(error: BaseException) -> str:
@@ -985,6 +1009,7 @@ async def heartbeat_loop(ctx: JobContext) -> None:
     interval = ctx.app[CONFIG].job_stale_s / 3
     while True:
         await asyncio.sleep(interval)
+        asked_before = ctx.cancel_requested
         try:
             await ctx.beat()
         except LeaseLost:
@@ -993,7 +1018,7 @@ async def heartbeat_loop(ctx: JobContext) -> None:
             return
         except Exception as e:                     # database blip: the next beat retries
             log.warning("job heartbeat failed job_id=%s error=%s", ctx.job.job_id, one_line(e))
-        if ctx.cancel_requested:
+        if ctx.cancel_requested and not asked_before:
             log.info("job cancel requested job_id=%s type=%s", ctx.job.job_id, ctx.job.job_type)
 
 
@@ -1002,7 +1027,8 @@ async def finish_job(ctx: JobContext, status: str, *, result: dict[str, Any] | N
     """Write the final state, retrying through a database outage; fenced by the lease token."""
     job = ctx.job
     params = {"job_id": job.job_id, "token": job.token, "status": status, "result": pg_json(result or {}),
-              "error": error, "message": message or (f"failed: {error}" if error else status.lower())}
+              "error": error, "message": message or (f"failed: {error}" if error else status.lower()),
+              "progress": ctx.progress, "total": ctx.total}
     written = await write_with_retry(ctx.app, SQL_FINISH_JOB, params)
     duration_ms = round((time.monotonic() - started) * 1000)
     if written:
@@ -1014,19 +1040,22 @@ async def finish_job(ctx: JobContext, status: str, *, result: dict[str, Any] | N
 
 
 async def release_job(ctx: JobContext) -> None:
-    """Shutdown: put an unfinished job back to PENDING so another worker (or this one, later) runs it."""
-    written = await write_with_retry(ctx.app, SQL_RELEASE_JOB, {"job_id": ctx.job.job_id, "token": ctx.job.token})
-    log.info("job released job_id=%s type=%s attempt=%d status=PENDING written=%s",
-             ctx.job.job_id, ctx.job.job_type, ctx.job.attempts, written)
+    """Shutdown: put an unfinished job back to PENDING so another worker (or this one, later) runs it; one
+    whose cancel was requested ends CANCELLED instead."""
+    params = {"job_id": ctx.job.job_id, "token": ctx.job.token, "result": pg_json(ctx.partial_result)}
+    row = await write_with_retry(ctx.app, SQL_RELEASE_JOB, params)
+    log.info("job released job_id=%s type=%s attempt=%d status=%s", ctx.job.job_id, ctx.job.job_type,
+             ctx.job.attempts, row["status"] if row else "unchanged (lease lost)")
 
 
 async def write_with_retry(app: web.Application, sql: str, params: Mapping[str, Any],
-                           budget_s: float = 30.0) -> bool:
-    """Run a fenced worker write; True if it matched the row. Transient database errors are retried."""
+                           budget_s: float = 30.0) -> dict[str, Any] | None:
+    """Run a fenced worker write; the row it matched, None if the lease was lost. Transient database errors
+    are retried."""
     deadline, delay = time.monotonic() + budget_s, 0.2
     while True:
         try:
-            return await app[PG].fetchone(sql, params) is not None
+            return await app[PG].fetchone(sql, params)
         except ApiError as e:
             if e.status != 503 or time.monotonic() > deadline:
                 raise
@@ -1607,14 +1636,15 @@ async def stop_workers(app: web.Application, ws: WorkerSet, helpers: list[asynci
     ws.wake.set()
     if ws.tasks:
         _, unfinished = await asyncio.wait(ws.tasks, timeout=app[CONFIG].worker_grace_s)
-        for ctx in list(ws.running.values()):
-            ctx.shutting_down = True
-            if ctx.task is not None:
-                ctx.task.cancel()
-        if unfinished:
-            _, stuck = await asyncio.wait(unfinished, timeout=35)   # release writes retry for up to 30 s
-            for task in stuck:
-                task.cancel()
+        deadline = time.monotonic() + 35           # release writes retry for up to 30 s
+        while unfinished and time.monotonic() < deadline:
+            for ctx in list(ws.running.values()):  # again each round: a claim may have landed meanwhile
+                if not ctx.shutting_down and ctx.task is not None:
+                    ctx.shutting_down = True
+                    ctx.task.cancel()
+            _, unfinished = await asyncio.wait(unfinished, timeout=0.2)
+        for task in unfinished:
+            task.cancel()
     for task in helpers + ws.tasks:
         task.cancel()
     await asyncio.gather(*helpers, *ws.tasks, return_exceptions=True)

@@ -491,6 +491,553 @@ async def test_postgres_lost_while_running_gives_503_then_recovers(start_app: An
 # --- Workers -------------------------------------------------------------------------------------------------
 
 
+async def job_row(pool: aiopg.Pool, job_id: str) -> dict[str, Any]:
+    """The job's stored row, including the worker-only columns the API does not show."""
+    async with pool.acquire() as conn, conn.cursor() as cur:
+        await cur.execute("SELECT * FROM stage1_jobs WHERE job_id = %s", (job_id,))
+        row = await cur.fetchone()
+        assert row is not None, job_id
+        return dict(zip([column.name for column in cur.description], row))
+
+
+async def insert_jobs(pool: aiopg.Pool, count: int, job_type: str = "noop", notify: bool = True) -> None:
+    """Queue count jobs in one statement, as another process would; notify=False loses the wake-up."""
+    await sql(pool, "INSERT INTO stage1_jobs (job_id, job_type) "
+                    "SELECT gen_random_uuid(), %s FROM generate_series(1, %s)", (job_type, count))
+    if notify:
+        await sql(pool, f"SELECT pg_notify('{s1.JOBS_CHANNEL}', '')")
+
+
+async def count_status(pool: aiopg.Pool, status: str) -> int:
+    return (await sql(pool, "SELECT count(*) FROM stage1_jobs WHERE status = %s", (status,)))[0][0]
+
+
+async def backdate_heartbeat(pool: aiopg.Pool, job_id: str) -> None:
+    """Make a RUNNING job look abandoned: its last heartbeat an hour ago."""
+    await sql(pool, "UPDATE stage1_jobs SET heartbeat_at = now() - interval '1 hour' WHERE job_id = %s", (job_id,))
+
+
+async def listener_pids(pool: aiopg.Pool) -> set[int]:
+    rows = await sql(pool, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                           f"AND query = 'LISTEN {s1.JOBS_CHANNEL}'")
+    return {pid for (pid,) in rows}
+
+
+async def http_json(port: int, path: str) -> Any:
+    """GET a JSON document from a server subprocess (None while it does not answer yet)."""
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return None
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    response = await asyncio.wait_for(reader.read(), 10)
+    writer.close()
+    head, _, body = response.partition(b"\r\n\r\n")
+    return json.loads(body) if head.split()[1] == b"200" else None
+
+
+@pytest.fixture
+def server_process(pg_pool: aiopg.Pool, tmp_path: Path) -> Any:
+    """Start `python stage1_server.py --port P` subprocesses on the test services; teardown always kills them
+    and prints the tail of their logs."""
+    started: list[tuple[subprocess.Popen[bytes], Path]] = []
+
+    def start(**overrides: Any) -> tuple[subprocess.Popen[bytes], int]:
+        port = free_port()
+        env = {key: value for key, value in os.environ.items() if not key.startswith("STAGE1_")}
+        env.update({"STAGE1_PG_DSN": TEST_PG_DSN, "STAGE1_QUESTDB_HTTP": TEST_QUESTDB_HTTP,
+                    "STAGE1_QUESTDB_ILP_HOST": TEST_QUESTDB_ILP_HOST,
+                    "STAGE1_QUESTDB_ILP_PORT": str(TEST_QUESTDB_ILP_PORT), "STAGE1_WORKER_GRACE_S": "1"})
+        env.update({f"STAGE1_{key.upper()}": str(value) for key, value in overrides.items()})
+        log_path = tmp_path / f"server-{port}.log"
+        with log_path.open("wb") as log_file:
+            proc = subprocess.Popen([sys.executable, str(HERE / "stage1_server.py"), "--port", str(port)],
+                                    env=env, cwd=tmp_path, stdout=log_file, stderr=subprocess.STDOUT)
+        started.append((proc, log_path))
+        return proc, port
+
+    yield start
+    for proc, log_path in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        print(f"--- {log_path.name} (exit {proc.returncode}) ---")
+        print("\n".join(log_path.read_text(errors="replace").splitlines()[-20:]))
+
+
+async def wait_worker_running(port: int) -> None:
+    """Wait until a server subprocess is connected to PostgreSQL and its worker loops run."""
+    async def running() -> bool:
+        health = await http_json(port, "/api/health")
+        return bool(health) and health["dependencies"]["worker"]["status"] == "running"
+    await eventually(running, timeout=30)
+
+
+async def stop_process(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
+    proc.send_signal(sig)
+    return await asyncio.to_thread(proc.wait, 30)
+
+
+async def test_worker_completes_noop_job(start_app: Any) -> None:
+    """A claimed job that returns ends COMPLETED with progress = total, its result, completed_at, attempts 1."""
+    client = await start_app()
+    app = client.server.app
+    job = await s1.enqueue_job(app, "noop", {"steps": 3})
+    assert await s1.worker_step(app, "w")
+    done = await job_status(client, job["job_id"])
+    assert done["status"] == "COMPLETED" and done["message"] == "completed" and done["error"] is None
+    assert done["progress"] == done["total"] == 3
+    assert done["result"] == {"steps": 3, "attempt": 1} and done["attempts"] == 1
+    assert done["started_at"] and done["completed_at"] and not done["cancel_requested"]
+    assert not await s1.worker_step(app, "w")
+
+
+async def test_worker_failing_job_is_failed_with_one_line_error(start_app: Any) -> None:
+    """A handler exception ends the job FAILED with its message on one line and completed_at set."""
+    client = await start_app()
+    app = client.server.app
+    job = await s1.enqueue_job(app, "noop", {"fail": "disk\nfull   again"})
+    assert await s1.worker_step(app, "w")
+    done = await job_status(client, job["job_id"])
+    assert (done["status"], done["error"], done["attempts"]) == ("FAILED", "disk full again", 1)
+    assert done["completed_at"] is not None
+
+
+async def test_worker_unknown_job_type_fails_unsupported(start_app: Any) -> None:
+    """A job type this server does not know ends FAILED with error 'unsupported job type'."""
+    client = await start_app()
+    job = await s1.enqueue_job(client.server.app, "mystery", {})
+    assert await s1.worker_step(client.server.app, "w")
+    done = await job_status(client, job["job_id"])
+    assert (done["status"], done["error"]) == ("FAILED", "unsupported job type")
+
+
+async def test_jobs_list_filters_pages_newest_first(start_app: Any) -> None:
+    """GET /api/jobs filters by status and job_type, pages with limit/offset and lists newest first."""
+    client = await start_app()
+    app = client.server.app
+    ids = [(await s1.enqueue_job(app, kind, {}))["job_id"] for kind in ("noop", "other", "noop", "other", "noop")]
+    assert await s1.worker_step(app, "w")                 # the oldest noop completes
+    newest_first = list(reversed(ids))
+
+    async def listing(query: str) -> dict[str, Any]:
+        resp = await client.get(f"/api/jobs{query}")
+        assert resp.status == 200
+        return await resp.json()
+    body = await listing("")
+    assert [j["job_id"] for j in body["jobs"]] == newest_first and (body["count"], body["total"]) == (5, 5)
+    body = await listing("?status=COMPLETED")
+    assert [j["job_id"] for j in body["jobs"]] == [ids[0]] and body["total"] == 1
+    body = await listing("?job_type=other")
+    assert [j["job_id"] for j in body["jobs"]] == [ids[3], ids[1]]
+    body = await listing("?status=PENDING&job_type=noop")
+    assert [j["job_id"] for j in body["jobs"]] == [ids[4], ids[2]]
+    body = await listing("?limit=2&offset=1")
+    assert [j["job_id"] for j in body["jobs"]] == newest_first[1:3] and (body["count"], body["total"]) == (2, 5)
+    body = await listing("?offset=10")
+    assert body == {"jobs": [], "count": 0, "total": 5}
+
+
+@pytest.mark.parametrize("query, parameter", [("status=running", "status"), ("status=DONE", "status"),
+                                              ("limit=-1", "limit"), ("limit=ten", "limit"),
+                                              ("offset=1.5", "offset")])
+async def test_jobs_list_rejects_bad_parameters(client: Any, query: str, parameter: str) -> None:
+    """An unknown status or a bad limit/offset is 400 invalid_parameter naming the parameter."""
+    body = await assert_error(await client.get(f"/api/jobs?{query}"), 400, "invalid_parameter")
+    assert body["parameter"] == parameter
+
+
+@pytest.mark.parametrize("job_id", [str(uuid.uuid4()), "not-a-uuid", "1", "%20"])
+async def test_job_detail_unknown_or_malformed_is_404(client: Any, job_id: str) -> None:
+    """GET /api/jobs/{id} answers 404 job_not_found for an unknown id and for one that is not a UUID."""
+    await assert_error(await client.get(f"/api/jobs/{job_id}"), 404, "job_not_found")
+    await assert_error(await client.post(f"/api/jobs/{job_id}/cancel"), 404, "job_not_found")
+
+
+async def test_cancel_pending_job_is_cancelled_and_never_runs(start_app: Any) -> None:
+    """Cancelling a PENDING job answers 200 with it CANCELLED, and no worker ever claims it."""
+    client = await start_app()
+    app = client.server.app
+    job = await s1.enqueue_job(app, "noop", {})
+    resp = await client.post(f"/api/jobs/{job['job_id']}/cancel")
+    assert resp.status == 200
+    body = await resp.json()
+    assert body["status"] == "CANCELLED" and body["cancel_requested"] and body["completed_at"]
+    assert not await s1.worker_step(app, "w")
+    after = await job_status(client, job["job_id"])
+    assert (after["status"], after["attempts"], after["started_at"]) == ("CANCELLED", 0, None)
+
+
+@pytest.mark.parametrize("from_other_process", [False, True])
+async def test_cancel_running_job_ends_cancelled_and_is_not_retried(start_app: Any, pg_pool: aiopg.Pool,
+                                                                    from_other_process: bool) -> None:
+    """Cancelling a RUNNING job answers 202 (still RUNNING, cancel_requested); it stops at a checkpoint, ends
+    CANCELLED with its partial result, and is never claimed again."""
+    client = await start_app(worker_slots=1, worker_grace_s=0.2)
+    other = await start_app() if from_other_process else client
+    job = await s1.enqueue_job(client.server.app, "noop", {"steps": 200, "sleep_s": 100})
+    await wait_job(client, job["job_id"], "RUNNING")
+    for _ in range(2):                                     # repeating the request gives 202 again
+        resp = await other.post(f"/api/jobs/{job['job_id']}/cancel")
+        assert resp.status == 202
+        body = await resp.json()
+        assert body["status"] == "RUNNING" and body["cancel_requested"] is True
+    done = await wait_job(client, job["job_id"], "CANCELLED", "COMPLETED", "FAILED", "PENDING")
+    assert (done["status"], done["attempts"], done["message"]) == ("CANCELLED", 1, "cancelled")
+    assert "steps_done" in done["result"] and done["completed_at"]
+    assert await s1.rescue_stale_jobs(client.server.app) == []
+    assert (await job_row(pg_pool, job["job_id"]))["lease_token"] is None
+
+
+async def test_cancel_finished_job_is_409_with_the_job(start_app: Any) -> None:
+    """Cancelling a COMPLETED job is 409 job_finished, and the envelope carries the job under 'job'."""
+    client = await start_app()
+    job = await s1.enqueue_job(client.server.app, "noop", {})
+    assert await s1.worker_step(client.server.app, "w")
+    body = await assert_error(await client.post(f"/api/jobs/{job['job_id']}/cancel"), 409, "job_finished")
+    assert body["job"]["job_id"] == job["job_id"] and body["job"]["status"] == "COMPLETED"
+    assert not body["job"]["cancel_requested"]
+
+
+async def test_two_claimers_never_share_one_job(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """Two apps racing claim_job for a single PENDING job: exactly one wins, every time (300 rounds)."""
+    apps = [(await start_app()).server.app for _ in range(2)]
+    for round_number in range(300):
+        await insert_jobs(pg_pool, 1, notify=False)
+        claims = await asyncio.gather(*(s1.claim_job(app, f"w{i}") for i, app in enumerate(apps)))
+        assert sum(claim is not None for claim in claims) == 1, round_number
+    assert await count_status(pg_pool, "RUNNING") == 300
+
+
+async def test_two_apps_run_1000_jobs_exactly_once(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """Two apps with two slots each drain 1,000 jobs; a UNIQUE side table proves each ran exactly once."""
+    await sql(pg_pool, "DROP TABLE IF EXISTS test_job_runs")
+    await sql(pg_pool, "CREATE TABLE test_job_runs (job_id UUID UNIQUE, attempt INTEGER, worker TEXT)")
+
+    def job_types(name: str) -> dict[str, s1.JobType]:
+        async def record_run(ctx: s1.JobContext) -> dict[str, Any]:
+            async with ctx.pg.cursor() as cur:
+                await cur.execute("INSERT INTO test_job_runs VALUES (%s, %s, %s)",
+                                  (ctx.job.job_id, ctx.job.attempts, name))
+            return {}
+        return {"once": s1.JobType(record_run)}
+    await start_app(worker_slots=2, job_types=job_types("a"))
+    await start_app(worker_slots=2, job_types=job_types("b"))
+    await insert_jobs(pg_pool, 1000, "once")
+
+    async def drained() -> bool:
+        return await count_status(pg_pool, "COMPLETED") == 1000
+    await eventually(drained, timeout=60)
+    assert await sql(pg_pool, "SELECT count(*), count(DISTINCT job_id), max(attempt) FROM test_job_runs") == \
+        [(1000, 1000, 1)]
+    assert await sql(pg_pool, "SELECT status, max(attempts), min(attempts) FROM stage1_jobs GROUP BY status") == \
+        [("COMPLETED", 1, 1)]
+    await sql(pg_pool, "DROP TABLE test_job_runs")
+
+
+async def test_two_server_processes_run_1000_jobs_exactly_once(server_process: Any, pg_pool: aiopg.Pool) -> None:
+    """Two `stage1_server.py` processes with two slots each drain 1,000 noop jobs: every job COMPLETED with
+    attempts 1, both processes took part, and SIGTERM stops both leaving nothing RUNNING."""
+    procs = [server_process(worker_slots=2, log_level="WARNING") for _ in range(2)]
+    for _, port in procs:
+        await wait_worker_running(port)
+    await insert_jobs(pg_pool, 1000)
+
+    async def drained() -> bool:
+        return await count_status(pg_pool, "COMPLETED") == 1000
+    await eventually(drained, timeout=90)
+    assert await sql(pg_pool, "SELECT count(*), min(attempts), max(attempts) FROM stage1_jobs") == [(1000, 1, 1)]
+    pids = {worker.split(":")[-2] for (worker,) in await sql(pg_pool, "SELECT DISTINCT worker_id FROM stage1_jobs")}
+    assert pids == {str(proc.pid) for proc, _ in procs}
+    for proc, _ in procs:
+        assert await stop_process(proc) == 0
+    assert await count_status(pg_pool, "RUNNING") == 0
+
+
+async def test_sigkilled_worker_job_is_rescued_and_run_again(start_app: Any, server_process: Any,
+                                                             pg_pool: aiopg.Pool) -> None:
+    """A server SIGKILLed mid-job leaves its job RUNNING; once the lease expires a rescuer returns it to PENDING
+    (attempts 1), and the next claim runs it to COMPLETED with attempts 2."""
+    client = await start_app(job_stale_s=1.5)
+    app = client.server.app
+    proc, port = server_process(worker_slots=1, job_stale_s=1.5)
+    await wait_worker_running(port)
+    job = await s1.enqueue_job(app, "noop", {"steps": 600, "sleep_s": 600})
+    await wait_job(client, job["job_id"], "RUNNING", timeout=30)
+    assert await stop_process(proc, signal.SIGKILL) == -signal.SIGKILL
+    assert (await job_row(pg_pool, job["job_id"]))["status"] == "RUNNING"
+
+    async def rescued() -> list[dict[str, Any]]:
+        return await s1.rescue_stale_jobs(app)
+    rows = await eventually(rescued, timeout=15)
+    assert [(str(r["job_id"]), r["status"], r["attempts"]) for r in rows] == [(job["job_id"], "PENDING", 1)]
+    row = await job_row(pg_pool, job["job_id"])
+    assert (row["status"], row["lease_token"], row["worker_id"]) == ("PENDING", None, None)
+    await sql(pg_pool, "UPDATE stage1_jobs SET payload = '{}' WHERE job_id = %s", (job["job_id"],))
+    assert await s1.worker_step(app, "rescuer")
+    done = await job_status(client, job["job_id"])
+    assert (done["status"], done["attempts"], done["result"]["attempt"]) == ("COMPLETED", 2, 2)
+
+
+async def test_poison_job_fails_abandoned_when_claims_are_exhausted(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """A job whose worker dies on every claim is re-queued until max_attempts, then FAILED 'abandoned'."""
+    client = await start_app(job_max_attempts=2)
+    app = client.server.app
+    job = await s1.enqueue_job(app, "noop", {})
+    for attempt, expected in ((1, "PENDING"), (2, "FAILED")):
+        claim = await s1.claim_job(app, f"doomed-{attempt}")
+        assert claim is not None and claim.attempts == attempt
+        await backdate_heartbeat(pg_pool, job["job_id"])
+        assert [r["status"] for r in await s1.rescue_stale_jobs(app)] == [expected]
+    done = await job_status(client, job["job_id"])
+    assert (done["status"], done["error"], done["attempts"]) == ("FAILED", "abandoned", 2)
+    assert done["completed_at"] is not None
+    assert await s1.claim_job(app, "w") is None
+
+
+async def test_not_retryable_job_fails_abandoned_on_first_lost_worker(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """A job type marked retryable=False is not run again after its worker dies: FAILED 'abandoned'."""
+    async def once(ctx: s1.JobContext) -> dict[str, Any]:
+        return {}
+    client = await start_app(job_types={"once": s1.JobType(once, retryable=False)})
+    app = client.server.app
+    job = await s1.enqueue_job(app, "once", {})
+    assert await s1.claim_job(app, "w") is not None
+    await backdate_heartbeat(pg_pool, job["job_id"])
+    assert [r["status"] for r in await s1.rescue_stale_jobs(app)] == ["FAILED"]
+    assert (await job_status(client, job["job_id"]))["error"] == "abandoned"
+
+
+async def test_rescued_cancel_requested_job_ends_cancelled(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """A RUNNING job with a cancel request whose worker dies is rescued to CANCELLED, not queued again."""
+    client = await start_app()
+    app = client.server.app
+    job = await s1.enqueue_job(app, "noop", {})
+    assert await s1.claim_job(app, "w") is not None
+    assert (await client.post(f"/api/jobs/{job['job_id']}/cancel")).status == 202
+    await backdate_heartbeat(pg_pool, job["job_id"])
+    assert [r["status"] for r in await s1.rescue_stale_jobs(app)] == ["CANCELLED"]
+    assert (await job_status(client, job["job_id"]))["completed_at"] is not None
+
+
+async def test_result_that_is_not_json_fails_the_job(start_app: Any) -> None:
+    """A handler result the server cannot store as JSON ends the job FAILED, never left RUNNING."""
+    async def odd(ctx: s1.JobContext) -> dict[str, Any]:
+        return {"when": object()}
+    client = await start_app(job_types={"odd": s1.JobType(odd)})
+    job = await s1.enqueue_job(client.server.app, "odd", {})
+    assert await s1.worker_step(client.server.app, "w")
+    done = await job_status(client, job["job_id"])
+    assert done["status"] == "FAILED" and "JSON" in done["error"]
+
+
+async def test_stale_worker_cannot_overwrite_rescued_attempt(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """After a rescue and a re-claim that completes, the old claim's heartbeat raises LeaseLost and its final
+    write changes nothing."""
+    client = await start_app()
+    app = client.server.app
+    job = await s1.enqueue_job(app, "noop", {})
+    old = await s1.claim_job(app, "A")
+    assert old is not None
+    await backdate_heartbeat(pg_pool, job["job_id"])
+    assert len(await s1.rescue_stale_jobs(app)) == 1
+    new = await s1.claim_job(app, "B")
+    assert new is not None and new.attempts == 2 and new.token != old.token
+    await s1.run_job(app, new, "B")
+    before = await job_row(pg_pool, job["job_id"])
+    assert before["status"] == "COMPLETED"
+    zombie = s1.JobContext(app, old)
+    with pytest.raises(s1.LeaseLost):
+        await zombie.beat(progress=1)
+    await s1.finish_job(zombie, "FAILED", error="zombie write", result={"stale": True}, started=time.monotonic())
+    await s1.release_job(zombie)
+    assert await job_row(pg_pool, job["job_id"]) == before
+    assert await s1.rescue_stale_jobs(app) == []
+
+
+async def test_rescue_never_reopens_a_job_that_completes_concurrently(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """A stale job completed while a rescue runs ends either COMPLETED or re-queued with the late write
+    rejected; a COMPLETED job is never turned back to PENDING."""
+    client = await start_app()
+    app = client.server.app
+    for _ in range(30):
+        job = await s1.enqueue_job(app, "noop", {})
+        claim = await s1.claim_job(app, "w")
+        assert claim is not None
+        await backdate_heartbeat(pg_pool, job["job_id"])
+        ctx = s1.JobContext(app, claim)
+        await asyncio.gather(s1.finish_job(ctx, "COMPLETED", result={"ok": 1}, started=0.0),
+                             s1.rescue_stale_jobs(app))
+        row = await job_row(pg_pool, job["job_id"])
+        assert (row["status"], row["result"]) in (("COMPLETED", {"ok": 1}), ("PENDING", {}))
+        await sql(pg_pool, "DELETE FROM stage1_jobs")
+
+
+async def test_long_healthy_job_is_never_rescued(start_app: Any) -> None:
+    """A job that runs several leases long without checkpoints (CPU-busy in a thread) keeps its lease through
+    heartbeats: another app's rescuer never takes it and it completes once."""
+    def spin(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            pass
+
+    async def long_job(ctx: s1.JobContext) -> dict[str, Any]:
+        await asyncio.to_thread(spin, 4.0)
+        return {"spun": True}
+    client = await start_app(worker_slots=1, job_stale_s=1, job_types={"long": s1.JobType(long_job)})
+    rescuer = (await start_app(job_stale_s=1)).server.app
+    job = await s1.enqueue_job(client.server.app, "long", {})
+    rescued: list[dict[str, Any]] = []
+
+    async def rescue_forever() -> None:
+        while True:
+            rescued.extend(await s1.rescue_stale_jobs(rescuer))
+            await asyncio.sleep(0.1)
+    task = asyncio.create_task(rescue_forever())
+    try:
+        done = await wait_job(client, job["job_id"], "COMPLETED", "FAILED", "CANCELLED", timeout=30)
+    finally:
+        task.cancel()
+    assert rescued == []
+    assert (done["status"], done["attempts"], done["result"]) == ("COMPLETED", 1, {"spun": True})
+
+
+async def test_poll_picks_up_job_whose_notify_was_lost(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """A job inserted without any NOTIFY (nor in-process wake-up) is still picked up by the poll."""
+    client = await start_app(worker_slots=1, worker_poll_ms=200)
+    await eventually(lambda: listener_pids(pg_pool))
+    await insert_jobs(pg_pool, 1, notify=False)
+    (job_id,) = (await sql(pg_pool, "SELECT job_id::text FROM stage1_jobs"))[0]
+    assert (await wait_job(client, job_id, "COMPLETED"))["attempts"] == 1
+
+
+async def test_listener_reconnects_after_its_backend_is_terminated(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """With the LISTEN connection killed, a job queued meanwhile is still picked up, the listener reconnects,
+    and NOTIFY alone (the poll is 60 s) wakes the worker again."""
+    existing = await listener_pids(pg_pool)
+    client = await start_app(worker_slots=1, worker_poll_ms=60000)
+
+    async def new_listeners() -> set[int]:
+        return await listener_pids(pg_pool) - existing
+    first = await eventually(new_listeners)
+    await sql(pg_pool, "SELECT pg_terminate_backend(pid) FROM unnest(%s) AS pid", (list(first),))
+    queued = await s1.enqueue_job((await start_app()).server.app, "noop", {})
+    await wait_job(client, queued["job_id"], "COMPLETED")
+
+    async def replaced() -> set[int]:
+        pids = await new_listeners()
+        return pids if pids and not pids & first else set()
+    await eventually(replaced)
+    notified = str(uuid.uuid4())
+    await sql(pg_pool, s1.SQL_INSERT_JOB, {"job_id": notified, "job_type": "noop", "payload": "{}", "total": 0,
+                                           "max_attempts": 3, "node_id": None})
+    await wait_job(client, notified, "COMPLETED")
+
+
+async def test_shutdown_releases_running_job_to_pending(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """Closing the app while a job runs past the grace period puts it back to PENDING, never left RUNNING."""
+    client = await start_app(worker_slots=1, worker_grace_s=0.3)
+    job = await s1.enqueue_job(client.server.app, "noop", {"steps": 100, "sleep_s": 100})
+    await wait_job(client, job["job_id"], "RUNNING")
+    await client.close()
+    row = await job_row(pg_pool, job["job_id"])
+    assert (row["status"], row["lease_token"], row["worker_id"], row["attempts"]) == ("PENDING", None, None, 1)
+    assert row["completed_at"] is None
+
+
+async def test_shutdown_lets_a_short_job_finish_within_the_grace(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """A job that finishes within the grace period completes normally during shutdown."""
+    client = await start_app(worker_slots=1, worker_grace_s=30)
+    job = await s1.enqueue_job(client.server.app, "noop", {"steps": 4, "sleep_s": 0.8})
+    await wait_job(client, job["job_id"], "RUNNING")
+    await client.close()
+    row = await job_row(pg_pool, job["job_id"])
+    assert (row["status"], row["progress"], row["attempts"]) == ("COMPLETED", 4, 1)
+
+
+async def test_shutdown_ends_a_cancel_requested_job_cancelled(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """A job whose cancel was requested but not yet seen is CANCELLED at shutdown, not queued again."""
+    async def deaf(ctx: s1.JobContext) -> dict[str, Any]:
+        await asyncio.sleep(100)                            # never reaches a checkpoint
+        return {}
+    client = await start_app(worker_slots=1, worker_grace_s=0.2, job_types={"deaf": s1.JobType(deaf)})
+    job = await s1.enqueue_job(client.server.app, "deaf", {})
+    await wait_job(client, job["job_id"], "RUNNING")
+    assert (await (await start_app()).post(f"/api/jobs/{job['job_id']}/cancel")).status == 202
+    await client.close()
+    row = await job_row(pg_pool, job["job_id"])
+    assert (row["status"], row["lease_token"]) == ("CANCELLED", None) and row["completed_at"] is not None
+
+
+async def test_local_files_job_is_claimed_only_on_its_node(start_app: Any) -> None:
+    """A JobType(local_files=True) job enqueued on node A is not claimed by node B, and is claimed by A;
+    an ordinary job is claimed by any node."""
+    async def local(ctx: s1.JobContext) -> dict[str, Any]:
+        return {}
+    types = {"local": s1.JobType(local, local_files=True)}
+    node_a = (await start_app(node_id="node-a", job_types=types)).server.app
+    node_b = (await start_app(node_id="node-b", job_types=types)).server.app
+    client = await start_app()
+    job = await s1.enqueue_job(node_a, "local", {})
+    assert not await s1.worker_step(node_b, "b")
+    assert await s1.worker_step(node_a, "a")
+    assert (await job_status(client, job["job_id"]))["status"] == "COMPLETED"
+    anywhere = await s1.enqueue_job(node_a, "noop", {})
+    assert await s1.worker_step(node_b, "b")
+    assert (await job_status(client, anywhere["job_id"]))["status"] == "COMPLETED"
+
+
+async def test_worker_metrics_shape_and_types(start_app: Any) -> None:
+    """GET /api/worker/metrics: five status counts, queue depth and age, per-type counts with integer or null
+    durations, the slot counters, and the last failed job as last_error."""
+    client = await start_app()
+    app = client.server.app
+    await s1.enqueue_job(app, "noop", {})
+    assert await s1.worker_step(app, "w")
+    failed = await s1.enqueue_job(app, "noop", {"fail": "boom"})
+    assert await s1.worker_step(app, "w")
+    await s1.enqueue_job(app, "later", {})
+    resp = await client.get("/api/worker/metrics")
+    assert resp.status == 200
+    body = await resp.json()
+    assert set(body) == {"timestamp", "status_counts", "queue_depth", "oldest_pending_age_s", "job_types",
+                         "workers", "last_error"}
+    assert body["timestamp"].endswith("Z")
+    assert body["status_counts"] == {"PENDING": 1, "RUNNING": 0, "COMPLETED": 1, "FAILED": 1, "CANCELLED": 0}
+    assert body["queue_depth"] == 1 and isinstance(body["oldest_pending_age_s"], int)
+    assert set(body["job_types"]) == {"noop", "later"}
+    noop = body["job_types"]["noop"]
+    assert noop["count"] == 2 and all(isinstance(noop["duration_ms"][k], int) for k in ("p50", "p95", "max"))
+    assert body["job_types"]["later"] == {"count": 1, "duration_ms": {"p50": None, "p95": None, "max": None}}
+    assert body["workers"] == {"slots": 0, "busy": 0, "idle": 0}
+    last = body["last_error"]
+    assert (last["job_id"], last["job_type"], last["error"]) == (failed["job_id"], "noop", "boom")
+    assert last["at"].endswith("Z")
+
+
+async def test_worker_metrics_on_an_empty_queue(client: Any) -> None:
+    """With no jobs every count is 0, the age and last_error are null and job_types is empty."""
+    body = await (await client.get("/api/worker/metrics")).json()
+    assert body["status_counts"] == dict.fromkeys(s1.JOB_STATUSES, 0)
+    assert (body["queue_depth"], body["oldest_pending_age_s"], body["job_types"], body["last_error"]) == \
+        (0, None, {}, None)
+
+
+async def test_health_and_metrics_report_busy_slots(start_app: Any) -> None:
+    """While a slot runs a job and another job waits, /api/health's worker block and the metrics show it."""
+    client = await start_app(worker_slots=1, worker_grace_s=0.2)
+    running = await s1.enqueue_job(client.server.app, "noop", {"steps": 100, "sleep_s": 100})
+    await wait_job(client, running["job_id"], "RUNNING")
+    waiting = await s1.enqueue_job(client.server.app, "noop", {})
+    health = await (await client.get("/api/health")).json()
+    assert health["dependencies"]["worker"] == {"status": "running", "slots": 1, "busy": 1, "queue_depth": 1,
+                                                "error": None}
+    metrics = await (await client.get("/api/worker/metrics")).json()
+    assert metrics["workers"] == {"slots": 1, "busy": 1, "idle": 0}
+    assert (await client.post(f"/api/jobs/{running['job_id']}/cancel")).status == 202
+    await wait_job(client, waiting["job_id"], "COMPLETED")
+
+
 # --- Datasets ------------------------------------------------------------------------------------------------
 
 
