@@ -571,6 +571,12 @@ SQL_PENDING_COUNT = "SELECT count(*) FROM stage1_jobs WHERE status = 'PENDING'"
 
 # Datasets (§3.2), walk-forward runs and folds (§3.4), simulations and trades (§3.5).
 
+# The QuestDB table holding a run's predictions (§3.4.7); older rows only carry it inside walk_config (§4.2).
+SQL_RUN_PREDICTION_TABLE = """
+    SELECT COALESCE(NULLIF(prediction_measurement, ''), walk_config->>'prediction_measurement', '') AS measurement
+    FROM walkforward_runs WHERE run_id = %(run_id)s
+"""
+
 # Dataset statistics maintained by the server's own QuestDB writes (§3.2.1).
 
 
@@ -742,6 +748,20 @@ class QuestDB:
         rows = await self.rows(f"SELECT table_name FROM tables() WHERE table_name = '{name}'")
         return bool(rows)
 
+    async def tables(self) -> list[dict[str, Any]]:
+        """Every table as {table_name, designatedTimestamp (None without one), partitionBy}."""
+        return await self.rows("SELECT table_name, designatedTimestamp, partitionBy FROM tables()")
+
+    async def find_table(self, name: str) -> dict[str, Any] | None:
+        """The tables() row of name, compared case-insensitively as QuestDB resolves names."""
+        wanted = name.lower()
+        return next((t for t in await self.tables() if str(t["table_name"]).lower() == wanted), None)
+
+    async def table_columns(self, name: str) -> list[dict[str, Any]]:
+        """[{name, type, designated}] in table order; name must be a validated, existing table name."""
+        rows = await self.rows(f"SELECT \"column\", type, designated FROM table_columns('{name}')")
+        return [{"name": r["column"], "type": r["type"], "designated": bool(r["designated"])} for r in rows]
+
 
 @contextlib.contextmanager
 def questdb_errors() -> Any:
@@ -765,6 +785,287 @@ def _questdb_json(status: int, body: bytes) -> dict[str, Any]:
         extra = {"position": answer["position"]} if isinstance(answer.get("position"), int) else {}
         raise ApiError(400, "questdb_error", str(answer["error"]), **extra)
     raise ApiError(503, "questdb_unavailable", f"QuestDB answered HTTP {status}")
+
+
+# --- QuestDB read side: read-only SQL, predictions -----------------------------------------------------------
+
+MAX_SQL_BYTES = 64 * 1024               # QuestDB closes the connection on a longer URL (§3.6.1)
+READ_ONLY_FIRST_WORDS = frozenset({"SELECT", "WITH", "SHOW", "EXPLAIN"})
+FORBIDDEN_SQL_WORDS = re.compile(r"\b(INSERT|UPDATE|DELETE|DROP|ALTER|CREATE|TRUNCATE|COPY|RENAME|GRANT|REVOKE"
+                                 r"|VACUUM|REINDEX|BACKUP|SNAPSHOT|CHECKPOINT|CANCEL)\b", re.IGNORECASE)
+# A complete '...' literal or "..." identifier, a doubled quote being an escaped one. Unrolled so that a 64 KiB
+# literal matches in linear time.
+SQL_QUOTED_RE = re.compile(r"'[^']*(?:''[^']*)*'|\"[^\"]*(?:\"\"[^\"]*)*\"")
+SQL_FIRST_WORD_RE = re.compile(r"\s*([A-Za-z_]\w*)")
+SYSTEM_TABLE_PREFIXES = ("sys.", "telemetry")
+STATS_CONCURRENCY = 8                   # per-table statistics queries in flight for one measurements request
+STREAM_CHUNK_BYTES = 64 * 1024
+
+
+def check_read_only_sql(sql: Any) -> str:
+    """The statement to send to QuestDB for user SQL (§3.6.1), or ApiError 400 missing_fields, invalid_field
+    (not a string, over 64 KiB) or read_only_violation."""
+    if sql is None or (isinstance(sql, str) and not sql.strip()):
+        raise bad_request("missing_fields", "Missing required fields: sql", missing_fields=["sql"])
+    if not isinstance(sql, str):
+        raise invalid_field("sql", f"must be a string, got {json_type(sql)}")
+    try:
+        size = len(sql.encode("utf-8"))
+    except UnicodeEncodeError:          # a lone surrogate from JSON "\ud800" cannot be sent anywhere
+        raise invalid_field("sql", "is not valid UTF-8 text") from None
+    if size > MAX_SQL_BYTES:
+        raise invalid_field("sql", f"is {size} bytes long; the limit is {MAX_SQL_BYTES}")
+    statement = sql.strip()
+    if statement.endswith(";"):         # the debugger's queries end with ';'
+        statement = statement[:-1].rstrip()
+    problem = read_only_problem(statement)
+    if problem:
+        raise bad_request("read_only_violation", f"Only one read-only statement is allowed: {problem}")
+    return statement
+
+
+def read_only_problem(statement: str) -> str | None:
+    """Why statement breaks steps 2-5 of the read-only rule, or None. Quoted text is opaque, so a literal
+    such as 'drop table x' or an identifier "delete" never counts as a keyword."""
+    outside = SQL_QUOTED_RE.sub(" ", statement)
+    if "'" in outside or '"' in outside:     # every complete quote was replaced: what is left never closes
+        return "unterminated quote"
+    if ";" in outside:
+        return "';' separates statements"
+    if "--" in outside or "/*" in outside:
+        return "comments are not allowed"
+    first = SQL_FIRST_WORD_RE.match(outside)
+    if first is None or first.group(1).upper() not in READ_ONLY_FIRST_WORDS:
+        return "the statement must start with SELECT, WITH, SHOW or EXPLAIN"
+    forbidden = FORBIDDEN_SQL_WORDS.search(outside)
+    return f"{forbidden.group(1).upper()} is not allowed" if forbidden else None
+
+
+async def read_query(qdb: QuestDB, statement: str, max_rows: int) -> dict[str, Any]:
+    """columns/dataset/count/truncated of §3.6.2. One row over the cap is fetched to tell 'exactly the cap'
+    from 'more than the cap' (/exec limit=N returns the first N rows)."""
+    answer = await qdb.exec(statement, limit=max_rows + 1)
+    rows = answer.get("dataset") or []
+    return {"columns": [str(c.get("name")) for c in answer.get("columns") or []], "dataset": rows[:max_rows],
+            "count": min(len(rows), max_rows), "truncated": len(rows) > max_rows}
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header for a client-chosen name; quotes, backslashes and non-printable or non-ASCII
+    characters become '_' so the header can neither break nor be split."""
+    safe = "".join(ch if " " <= ch <= "~" and ch not in '"\\' else "_" for ch in filename)
+    return f'attachment; filename="{safe}"'
+
+
+async def stream_to(resp: web.StreamResponse, pieces: AsyncIterator[bytes]) -> None:
+    """Write pieces to a prepared response in batches of about 64 KiB, then end it. Headers are already sent,
+    so any failure (QuestDB cut off, client gone) must abort the connection, never end the body (§2.6)."""
+    batch: list[bytes] = []
+    size = 0
+    try:
+        async for piece in pieces:
+            batch.append(piece)
+            size += len(piece)
+            if size >= STREAM_CHUNK_BYTES:
+                await resp.write(b"".join(batch))
+                batch, size = [], 0
+        await resp.write(b"".join(batch))
+        await resp.write_eof()
+    except Exception as e:
+        log.warning("stream aborted error=%s", one_line(e))
+        raise StreamAborted(one_line(e)) from e
+
+
+# Measurements (§3.6.4, §3.6.5)
+
+def listed_table(name: str, prefix: str) -> bool:
+    return name.startswith(prefix) and not name.startswith(SYSTEM_TABLE_PREFIXES)
+
+
+async def measurement_items(qdb: QuestDB, tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The list items of tables, with their statistics fetched concurrently but at most
+    STATS_CONCURRENCY at a time, so a QuestDB with thousands of tables is not flooded."""
+    gate = asyncio.Semaphore(STATS_CONCURRENCY)
+
+    async def item(table: dict[str, Any]) -> dict[str, Any]:
+        async with gate:
+            stats = await table_stats(qdb, table)
+        return {"name": table["table_name"], "designatedTimestamp": table["designatedTimestamp"] or None,
+                "partitionBy": table["partitionBy"], **stats}
+
+    return list(await asyncio.gather(*(item(t) for t in tables)))
+
+
+async def table_stats(qdb: QuestDB, table: dict[str, Any]) -> dict[str, Any]:
+    """row_count, first_ts and last_ts of one table; a failure gives 0 and null bounds (§3.6.4). Names come
+    from tables() and QuestDB forbids '"' in names, so double-quoting them is safe."""
+    name, ts = table["table_name"], table["designatedTimestamp"]
+    bounds = f', min("{ts}") first_ts, max("{ts}") last_ts' if ts else ""
+    try:
+        rows = await qdb.rows(f'SELECT count() row_count{bounds} FROM "{name}"')
+    except ApiError as e:
+        log.warning("measurement statistics failed table=%s error=%s", name, e.message)
+        rows = []
+    row = rows[0] if rows else {}
+    return {"row_count": int(row.get("row_count") or 0), "first_ts": questdb_iso(row.get("first_ts")),
+            "last_ts": questdb_iso(row.get("last_ts"))}
+
+
+def questdb_iso(text: Any) -> str | None:
+    """QuestDB's µs ISO text ('2025-11-09T19:12:15.250000Z') as our ms ISO text (§2.5), None if absent."""
+    moment = parse_iso(text) if isinstance(text, str) else None
+    return iso(moment)
+
+
+# Predictions (§3.4.7, §5.2)
+
+PREDICTION_SOURCES: tuple[tuple[str, tuple[str, ...], bool], ...] = (   # output, source aliases, integer?
+    ("bar_index", ("bar_index", "index"), True),
+    ("fold_number", ("fold_number", "fold"), True),
+    ("prediction", ("prediction", "prediction_value"), False),
+    ("target", ("target_value", "target"), False),
+    ("long_threshold", ("long_threshold",), False),
+    ("short_threshold", ("short_threshold",), False),
+    ("roc_threshold", ("roc_threshold", "prediction_threshold"), False),
+    ("short_entry_threshold", ("short_entry_threshold",), False),
+    ("fold_score", ("fold_score", "best_score"), False),
+    ("fold_profit_factor", ("fold_profit_factor",), False),
+)
+PREDICTION_COLUMNS = ("timestamp",) + tuple(output for output, _, _ in PREDICTION_SOURCES)
+PREDICTION_KEYS = ("timestamp", "bar_index", "fold_number")     # each combination is emitted once
+QDB_NUMBER_TYPES = frozenset({"BYTE", "SHORT", "INT", "LONG", "FLOAT", "DOUBLE"})
+QDB_TIME_UNITS = {"TIMESTAMP": "us", "TIMESTAMP_NS": "ns", "DATE": "ms"}   # what cast(... AS LONG) yields
+
+
+@dataclass(frozen=True)
+class PredictionPlan:
+    """One SQL statement over a predictions table plus how to turn each of its CSV rows into the eleven
+    outputs. Only numeric and time columns are selected, so QuestDB's CSV holds no quoted field."""
+
+    sql: str
+    outputs: tuple[str, ...]            # the output name of each selected column, in order
+    time_unit: str | None               # us / ns / ms, or "epoch" for a numeric column normalised by (N)
+
+    def convert(self, fields: list[str]) -> list[int | float | None]:
+        cells = dict(zip(self.outputs, fields))
+        row: list[int | float | None] = [epoch_ms_cell(cells.get("timestamp", ""), self.time_unit)]
+        for output, _, integer in PREDICTION_SOURCES:
+            value = number_cell(cells.get(output, ""))
+            row.append(int(value) if integer and value is not None else value)
+        return row
+
+
+def prediction_plan(table: str, columns: list[dict[str, Any]]) -> PredictionPlan:
+    """Resolve the source columns of table (aliases of §3.4.7, case-insensitive like QuestDB) and build one
+    GROUP BY over the three key columns: the desktop rewrites every row on each save attempt (§5.2), and last()
+    keeps the most recent write of a duplicated row."""
+    by_name = {str(c["name"]).lower(): c for c in columns}
+    selected: list[tuple[str, str]] = []            # (output, SQL expression)
+    time_column, time_unit = prediction_time_column(columns, by_name)
+    if time_column is not None:
+        expr = f'"{time_column}"'
+        selected.append(("timestamp", f"cast({expr} AS LONG)" if time_unit != "epoch" else expr))
+    for output, aliases, _ in PREDICTION_SOURCES:
+        source = next((by_name[a] for a in aliases if a in by_name and by_name[a]["type"] in QDB_NUMBER_TYPES),
+                      None)
+        if source is not None:
+            selected.append((output, f'"{source["name"]}"'))
+    keys = [f'"o_{output}"' for output, _ in selected if output in PREDICTION_KEYS]
+    items = [f'{expr} AS "o_{output}"' if output in PREDICTION_KEYS or not keys else f'last({expr}) AS "o_{output}"'
+             for output, expr in selected]
+    order = [f'"o_{output}"' for output, _ in selected if output in ("timestamp", "bar_index")]
+    sql = f'SELECT {", ".join(items) or "1"} FROM "{table}"'
+    sql += f' GROUP BY {", ".join(keys)}' if keys else ""
+    sql += f' ORDER BY {", ".join(order)}' if order else ""
+    return PredictionPlan(sql, tuple(output for output, _ in selected), time_unit)
+
+
+def prediction_time_column(columns: list[dict[str, Any]], by_name: Mapping[str, dict[str, Any]]
+                           ) -> tuple[str | None, str | None]:
+    """The timestamp source: the designated timestamp, else the first alias of §2.5 that is a time or a number."""
+    designated = next((c for c in columns if c["designated"]), None)
+    candidates = [designated] if designated else [by_name[a] for a in TIMESTAMP_ALIASES if a in by_name]
+    for column in candidates:
+        if column["type"] in QDB_TIME_UNITS:
+            return column["name"], QDB_TIME_UNITS[column["type"]]
+        if column["type"] in QDB_NUMBER_TYPES:
+            return column["name"], "epoch"
+    return None, None
+
+
+def number_cell(text: str) -> int | float | None:
+    """A numeric CSV field from QuestDB: integers stay integers, empty (null) and non-finite become None."""
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)             # QuestDB writes 1.0E20, which float() reads
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def epoch_ms_cell(text: str, unit: str | None) -> int | None:
+    """A timestamp field as integer ms: µs and ns are truncated (§5.1), a plain number is normalised (N)."""
+    value = number_cell(text)
+    if value is None:
+        return None
+    if unit == "us":
+        return int(value) // 1000
+    if unit == "ns":
+        return int(value) // 1_000_000
+    if unit == "ms":
+        return int(value)
+    return normalize_epoch_ms(value) if value > 0 else None
+
+
+async def run_prediction_table(app: web.Application, run_id: str | None) -> dict[str, Any]:
+    """The tables() row of a run's predictions: 404 run_not_found or predictions_missing, 503 when down."""
+    row = await app[PG].fetchone(SQL_RUN_PREDICTION_TABLE, {"run_id": run_id}) if run_id else None
+    if row is None:
+        raise ApiError(404, "run_not_found", f"Run {run_id or 'with this id'} not found")
+    name = row["measurement"]
+    table = await app[QDB].find_table(name) if MEASUREMENT_RE.match(name) else None
+    if table is None:
+        raise ApiError(404, "predictions_missing", f"Run {run_id} has no predictions table {name!r} in QuestDB",
+                       measurement=name)
+    return table
+
+
+async def csv_lines(upstream: aiohttp.ClientResponse) -> AsyncIterator[str]:
+    """The lines of a CSV body without their line ends, read chunk by chunk: memory stays at one chunk."""
+    pending = b""
+    async for chunk in upstream.content.iter_chunked(STREAM_CHUNK_BYTES):
+        *lines, pending = (pending + chunk).split(b"\n")
+        for line in lines:
+            yield line.rstrip(b"\r").decode("utf-8")
+    if pending.strip():
+        yield pending.rstrip(b"\r").decode("utf-8")
+
+
+def prediction_csv_line(row: list[int | float | None]) -> str:
+    return ",".join("" if v is None else repr(v) for v in row) + "\n"
+
+
+async def prediction_pieces(upstream: aiohttp.ClientResponse, plan: PredictionPlan, fmt: str
+                            ) -> AsyncIterator[bytes]:
+    """Our CSV or JSON, piece by piece, converted from QuestDB's CSV line by line; JSON puts count last."""
+    json_out = fmt == "json"
+    yield (f'{{"columns":{dumps(list(PREDICTION_COLUMNS))},"dataset":[' if json_out
+           else ",".join(PREDICTION_COLUMNS) + "\n").encode()
+    count = 0
+    lines = csv_lines(upstream)
+    if await anext(lines, None) is not None:        # QuestDB's header row names our o_* aliases
+        async for line in lines:
+            if line:
+                row = plan.convert(line.split(","))   # numeric fields only: QuestDB quotes none of them
+                yield ((("," if count else "") + dumps(row)) if json_out else prediction_csv_line(row)).encode()
+                count += 1
+    if json_out:
+        yield f'],"count":{count}}}'.encode()
 
 
 # --- Dataset statistics -------------------------------------------------------------------------------------
@@ -1425,6 +1726,82 @@ async def get_readyz(request: web.Request) -> web.Response:
 # --- Handlers: QuestDB --------------------------------------------------------------------------------------
 
 
+async def post_questdb_query(request: web.Request) -> web.Response:
+    body = await read_json_object(request)
+    statement = check_read_only_sql(body.get("sql"))
+    result = await read_query(request.app[QDB], statement, request.app[CONFIG].query_max_rows)
+    return json_response({"query": body["sql"], **result})
+
+
+async def post_questdb_export(request: web.Request) -> web.StreamResponse:
+    body = await read_json_object(request)
+    statement = check_read_only_sql(body.get("sql"))
+    filename = get_str(body, "filename")
+    headers = {"Content-Type": "text/csv; charset=utf-8"}
+    if filename:
+        headers["Content-Disposition"] = content_disposition(filename)
+    async with request.app[QDB].export(statement) as upstream:        # QuestDB's 400 is raised here, unsent
+        resp = web.StreamResponse(headers=headers)
+        await resp.prepare(request)
+        await stream_to(resp, upstream.content.iter_chunked(STREAM_CHUNK_BYTES))
+    return resp
+
+
+async def get_questdb_measurements(request: web.Request) -> web.Response:
+    prefix = request.query.get("prefix", "")
+    limit, offset = query_int(request, "limit", None), query_int(request, "offset", 0) or 0
+    qdb = request.app[QDB]
+    tables = sorted((t for t in await qdb.tables() if listed_table(str(t["table_name"]), prefix)),
+                    key=lambda t: str(t["table_name"]))
+    page = tables[offset:] if limit is None else tables[offset:offset + limit]     # no limit = every table
+    items = await measurement_items(qdb, page)
+    return json_response({"measurements": items, "count": len(items), "total": len(tables)})
+
+
+async def get_questdb_measurement(request: web.Request) -> web.Response:
+    name = valid_measurement(request.match_info["name"], "name")
+    qdb = request.app[QDB]
+    table = await qdb.find_table(name)
+    if table is None:
+        raise ApiError(404, "measurement_not_found", f"Measurement {name} not found in QuestDB")
+    [item] = await measurement_items(qdb, [table])
+    return json_response({**item, "columns": await qdb.table_columns(table["table_name"])})
+
+
+async def get_run_predictions(request: web.Request) -> web.StreamResponse:
+    fmt = query_choice(request, "format", ("csv", "json"), "csv")
+    table = await run_prediction_table(request.app, path_id(request))
+    qdb = request.app[QDB]
+    plan = prediction_plan(table["table_name"], await qdb.table_columns(table["table_name"]))
+    content_type = "text/csv; charset=utf-8" if fmt == "csv" else "application/json; charset=utf-8"
+    async with qdb.export(plan.sql) as upstream:                     # every 4xx/5xx is decided by now
+        resp = web.StreamResponse(headers={"Content-Type": content_type})
+        await resp.prepare(request)
+        await stream_to(resp, prediction_pieces(upstream, plan, fmt))
+    return resp
+
+
+
+async def post_import_async(request: web.Request) -> web.Response:
+    spec, path = await receive_import(request)
+    job = await enqueue_import(request.app, spec, path)
+    return import_accepted(job, spec)
+
+
+async def post_import(request: web.Request) -> web.Response:
+    """Synchronous import: the same job, waited for up to STAGE1_IMPORT_SYNC_WAIT_S, else 202 as async."""
+    spec, path = await receive_import(request)
+    job = await enqueue_import(request.app, spec, path)
+    job = await wait_for_final(request.app, job["job_id"], request.app[CONFIG].import_sync_wait_s)
+    return json_response(job) if job["status"] in FINAL_STATUSES else import_accepted(job, spec)
+
+
+def import_accepted(job: dict[str, Any], spec: ImportRequest) -> web.Response:
+    poll_url = f"/api/jobs/{job['job_id']}"
+    return json_response({"job_id": job["job_id"], "status": job["status"], "poll_url": poll_url,
+                          "measurement": spec.measurement}, status=202, headers={"Location": poll_url})
+
+
 # --- Handlers: jobs ------------------------------------------------------------------------------------------
 
 async def get_jobs(request: web.Request) -> web.Response:
@@ -1667,6 +2044,11 @@ def routes() -> list[tuple[str, str, Callable[[web.Request], Awaitable[web.Strea
         # runs
         # simulations
         # questdb
+        ("GET", "/api/runs/{id}/predictions", get_run_predictions),
+        ("POST", "/api/questdb/query", post_questdb_query),
+        ("POST", "/api/questdb/export", post_questdb_export),
+        ("GET", "/api/questdb/measurements", get_questdb_measurements),
+        ("GET", "/api/questdb/measurement/{name}", get_questdb_measurement),
         ("GET", "/api/jobs", get_jobs),
         ("GET", "/api/jobs/{id}", get_job_detail),
         ("POST", "/api/jobs/{id}/cancel", post_job_cancel),

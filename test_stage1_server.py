@@ -1051,3 +1051,482 @@ async def test_health_and_metrics_report_busy_slots(start_app: Any) -> None:
 
 
 # --- QuestDB proxy -------------------------------------------------------------------------------------------
+
+# Helpers: real QuestDB over HTTP (/exec) and ILP/TCP, unique table names, a scripted fake QuestDB.
+
+@pytest.fixture
+async def qtable() -> AsyncIterator[Any]:
+    """new_table(suffix, base) gives a fresh table name, t_<hex><suffix> or <base><suffix>; every name handed
+    out is dropped afterwards."""
+    names: list[str] = []
+
+    def new_table(suffix: str = "", base: str | None = None) -> str:
+        names.append(f"{base or 't_' + uuid.uuid4().hex[:12]}{suffix}")
+        return names[-1]
+    yield new_table
+    for name in names:
+        await qdb_exec(f'DROP TABLE IF EXISTS "{name}"')
+
+
+async def qdb_exec(query: str, expect: int | None = 200) -> dict[str, Any]:
+    """QuestDB's own /exec answer (the tests read QuestDB directly to compare with the server)."""
+    async with s1.aiohttp.ClientSession() as session:
+        async with session.get(f"{TEST_QUESTDB_HTTP}/exec", params={"query": query}) as resp:
+            body = await resp.json(content_type=None)
+            assert expect is None or resp.status == expect, body
+            return body
+
+
+async def qdb_export(query: str) -> bytes:
+    async with s1.aiohttp.ClientSession() as session:
+        async with session.get(f"{TEST_QUESTDB_HTTP}/exp", params={"query": query}) as resp:
+            assert resp.status == 200
+            return await resp.read()
+
+
+async def ilp_send(lines: list[str]) -> None:
+    reader, writer = await asyncio.open_connection(TEST_QUESTDB_ILP_HOST, TEST_QUESTDB_ILP_PORT)
+    writer.write("".join(lines).encode())
+    await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+
+
+async def wait_count(table: str, rows: int) -> None:
+    """Wait until QuestDB shows rows rows in table (ILP commits and WAL applies asynchronously)."""
+    async def probe() -> bool:
+        body = await qdb_exec(f'SELECT count() FROM "{table}"', expect=None)
+        return body.get("dataset") == [[rows]]
+    await eventually(probe, timeout=30, interval=0.2)
+
+
+async def price_table(qtable: Any, suffix: str = "") -> str:
+    """A non-WAL table (rows visible at once) with a designated µs timestamp, a NaN and a symbol."""
+    name = qtable(suffix)
+    await qdb_exec(f'CREATE TABLE "{name}" (ts TIMESTAMP, price DOUBLE, n LONG, tag SYMBOL) '
+                   "TIMESTAMP(ts) PARTITION BY DAY BYPASS WAL")
+    await qdb_exec(f"INSERT INTO \"{name}\" VALUES ('2024-01-01T00:00:00.123456Z', 1.5, 1, 'a'), "
+                   f"('2024-01-02T00:00:00.000000Z', NaN, 2, null), ('2024-01-03T00:00:00.000000Z', 3.25, null, 'c')")
+    return name
+
+
+class FakeQuestDB:
+    """A scripted QuestDB HTTP API. /exec answers with the first (fragment, status, body) whose fragment is in
+    the query, after `delay`; /exp sends exp_head and then breaks the connection. It records every query and
+    the peak number of concurrent /exec calls."""
+
+    def __init__(self, answers: list[tuple[str, int, Any]], exp_head: bytes = b"", delay: float = 0.0) -> None:
+        self.answers, self.exp_head, self.delay = answers, exp_head, delay
+        self.queries: list[str] = []
+        self.in_flight = self.peak = 0
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/exec", self.exec)
+        app.router.add_get("/exp", self.exp)
+        return app
+
+    async def exec(self, request: web.Request) -> web.Response:
+        query = request.query["query"]
+        self.queries.append(query)
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await asyncio.sleep(self.delay)
+            for fragment, status, body in self.answers:
+                if fragment in query:
+                    return web.json_response(body, status=status)
+            return web.json_response({"query": query, "error": "not scripted", "position": 0}, status=400)
+        finally:
+            self.in_flight -= 1
+
+    async def exp(self, request: web.Request) -> web.StreamResponse:
+        self.queries.append(request.query["query"])
+        resp = web.StreamResponse(headers={"Content-Type": "text/csv; charset=utf-8"})
+        await resp.prepare(request)
+        await resp.write(self.exp_head)
+        raise ConnectionResetError("fake QuestDB cut the export short")
+
+
+def exec_answer(columns: list[str], rows: list[list[Any]]) -> dict[str, Any]:
+    return {"query": "", "columns": [{"name": c, "type": "STRING"} for c in columns], "timestamp": -1,
+            "dataset": rows, "count": len(rows)}
+
+
+# Read-only SQL rule (§3.6.1), without an app
+
+@pytest.mark.parametrize("sql, statement", [
+    ('SELECT * FROM "btc_4h_v2_ind" LIMIT 200;', 'SELECT * FROM "btc_4h_v2_ind" LIMIT 200'),
+    ("  select timestamp_unix, open FROM measurement LIMIT 50 ;  ",
+     "select timestamp_unix, open FROM measurement LIMIT 50"),
+    ("select 'drop table x'", "select 'drop table x'"),
+    ("SELECT 'it''s; -- /* not a comment' AS s", "SELECT 'it''s; -- /* not a comment' AS s"),
+    ('SELECT "a""b" FROM t', 'SELECT "a""b" FROM t'),
+    ('SELECT "delete" FROM "update"', 'SELECT "delete" FROM "update"'),
+    ("WITH a AS (SELECT 1) SELECT * FROM a", "WITH a AS (SELECT 1) SELECT * FROM a"),
+    ("SHOW TABLES", "SHOW TABLES"),
+    ("explain SELECT * FROM t", "explain SELECT * FROM t"),
+    ("SELECT created_at, dropped, updated_by FROM t", "SELECT created_at, dropped, updated_by FROM t"),
+    ("SELECT 1 - -1", "SELECT 1 - -1"),
+])
+def test_read_only_sql_accepts_reads(sql: str, statement: str) -> None:
+    """Reads pass; one trailing ';' and outer whitespace are removed; quoted text is opaque."""
+    assert s1.check_read_only_sql(sql) == statement
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT 1; DROP TABLE t", "SELECT 1;;", "DROP TABLE t", "drop table t;", "SELECT * FROM t -- x",
+    "SELECT /* x */ 1", "SELECT 'unterminated", 'SELECT "unterminated FROM t', "SELECT 'a'' FROM t",
+    "INSERT INTO t VALUES (1)", "WITH a AS (SELECT 1) INSERT INTO t SELECT * FROM a",
+    "SELECT * FROM t WHERE x IN (SELECT 1) UNION SELECT 1 FROM (DELETE FROM t)", "Select 1 Copy t",
+    "(SELECT 1)", "'SELECT' 1", ";", "UPDATE t SET a = 1", "SELECT 1 CANCEL", "VACUUM TABLE t",
+    "SELECT * FROM t\nSNAPSHOT", "select 1 checkpoint", "SELECT'x'FROM t;ALTER TABLE t",
+])
+def test_read_only_sql_rejects_anything_else(sql: str) -> None:
+    """Several statements, comments, unterminated quotes, other first words and forbidden words → 400."""
+    with pytest.raises(s1.ApiError) as caught:
+        s1.check_read_only_sql(sql)
+    assert (caught.value.status, caught.value.code) == (400, "read_only_violation")
+
+
+@pytest.mark.parametrize("sql, code", [(None, "missing_fields"), ("", "missing_fields"), ("  ", "missing_fields"),
+                                       (12, "invalid_field"), (["SELECT 1"], "invalid_field"),
+                                       ("SELECT '" + "x" * 65_530 + "'", "invalid_field"),
+                                       ("SELECT '" + "é" * 32_800 + "'", "invalid_field"),
+                                       ("SELECT '\ud800'", "invalid_field")])
+def test_read_only_sql_field_errors(sql: Any, code: str) -> None:
+    """Missing or empty sql → missing_fields; not a string, over 64 KiB of UTF-8 or unencodable → invalid_field."""
+    with pytest.raises(s1.ApiError) as caught:
+        s1.check_read_only_sql(sql)
+    assert caught.value.code == code
+    assert code != "invalid_field" or caught.value.extra["field"] == "sql"
+
+
+def test_read_only_sql_accepts_exactly_64_kib() -> None:
+    """The cap counts UTF-8 bytes: 65 536 bytes pass."""
+    sql = "SELECT '" + "x" * (65_536 - 9) + "'"
+    assert len(sql.encode()) == 65_536 and s1.check_read_only_sql(sql) == sql
+
+
+# POST /api/questdb/query (§3.6.2)
+
+async def test_query_returns_columns_as_strings_and_rows(client: Any, qtable: Any) -> None:
+    """A debugger query: column names only, QuestDB's µs ISO timestamps, NaN/null as null, not truncated."""
+    name = await price_table(qtable)
+    sql = f'SELECT * FROM "{name}" LIMIT 200;'
+    resp = await client.post("/api/questdb/query", json={"sql": sql})
+    assert resp.status == 200 and resp.content_type == "application/json"
+    text = await resp.text()
+    assert_no_float_tokens(text)
+    assert json.loads(text) == {
+        "query": sql, "columns": ["ts", "price", "n", "tag"], "count": 3, "truncated": False,
+        "dataset": [["2024-01-01T00:00:00.123456Z", 1.5, 1, "a"], ["2024-01-02T00:00:00.000000Z", None, 2, None],
+                    ["2024-01-03T00:00:00.000000Z", 3.25, None, "c"]]}
+
+
+async def test_query_truncates_at_the_row_cap(start_app: Any, qtable: Any) -> None:
+    """More rows than STAGE1_QUERY_MAX_ROWS: cut to the cap with truncated true; exactly the cap is not cut."""
+    client = await start_app(query_max_rows=2)
+    name = await price_table(qtable)
+    body = await (await client.post("/api/questdb/query", json={"sql": f'SELECT n FROM "{name}"'})).json()
+    assert (body["dataset"], body["count"], body["truncated"]) == ([[1], [2]], 2, True)
+    body = await (await client.post("/api/questdb/query", json={"sql": f'SELECT n FROM "{name}" LIMIT 2'})).json()
+    assert (body["count"], body["truncated"]) == (2, False)
+
+
+async def test_query_drop_is_refused_and_the_table_stays(client: Any, qtable: Any) -> None:
+    """DROP TABLE through the proxy → 400 read_only_violation, and QuestDB still has the table."""
+    name = await price_table(qtable)
+    for sql in (f'DROP TABLE "{name}"', f'SELECT 1; DROP TABLE "{name}"'):
+        await assert_error(await client.post("/api/questdb/query", json={"sql": sql}), 400, "read_only_violation")
+    assert (await qdb_exec(f'SELECT count() FROM "{name}"'))["dataset"] == [[3]]
+
+
+async def test_query_syntax_error_carries_questdb_message_and_position(client: Any, qtable: Any) -> None:
+    """A statement QuestDB rejects → 400 questdb_error with QuestDB's own message and position."""
+    name = await price_table(qtable)
+    sql = f'SELECT price FROM "{name}" WHERE'
+    direct = await qdb_exec(sql, expect=400)
+    body = await assert_error(await client.post("/api/questdb/query", json={"sql": sql}), 400, "questdb_error")
+    assert body["error"] == direct["error"] and body["position"] == direct["position"]
+    await assert_error(await client.post("/api/questdb/query", json={"sql": f'SELECT * FROM "{name}_none"'}),
+                       400, "questdb_error")
+
+
+@pytest.mark.parametrize("body, code", [({}, "missing_fields"), ({"sql": ""}, "missing_fields"),
+                                        ({"sql": 5}, "invalid_field"),
+                                        ({"sql": "DELETE FROM t"}, "read_only_violation")])
+async def test_query_body_errors(client: Any, body: dict[str, Any], code: str) -> None:
+    """Bad bodies are 400 with the documented codes."""
+    await assert_error(await client.post("/api/questdb/query", json=body), 400, code)
+
+
+async def test_query_over_the_cap_is_refused_without_questdb(start_app: Any) -> None:
+    """The 64 KiB cap is checked before QuestDB is contacted: 400 even while QuestDB is down."""
+    client = await start_app(questdb_http=f"http://127.0.0.1:{free_port()}")
+    sql = "SELECT '" + "x" * 70_000 + "'"
+    body = await assert_error(await client.post("/api/questdb/query", json={"sql": sql}), 400, "invalid_field")
+    assert body["field"] == "sql"
+
+
+async def test_query_questdb_down_or_slow_is_503(start_app: Any) -> None:
+    """QuestDB unreachable → 503 questdb_unavailable; QuestDB silent past the timeout → 503 questdb_timeout."""
+    client = await start_app(questdb_http=f"http://127.0.0.1:{free_port()}")
+    await assert_error(await client.post("/api/questdb/query", json={"sql": "SELECT 1"}), 503, "questdb_unavailable")
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(30)
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    try:
+        slow = await start_app(questdb_http=f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}",
+                               questdb_timeout_s=0.3)
+        await assert_error(await slow.post("/api/questdb/query", json={"sql": "SELECT 1"}), 503, "questdb_timeout")
+    finally:
+        server.close()
+
+
+# POST /api/questdb/export (§3.6.3)
+
+async def test_export_relays_questdb_csv(client: Any, qtable: Any) -> None:
+    """The body is QuestDB's own CSV, streamed chunked as text/csv, with the requested file name."""
+    name = await price_table(qtable)
+    sql = f'SELECT * FROM "{name}"'
+    resp = await client.post("/api/questdb/export", json={"sql": sql + ";", "filename": "prices.csv"})
+    assert resp.status == 200
+    assert resp.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert resp.headers["Content-Disposition"] == 'attachment; filename="prices.csv"'
+    assert resp.headers.get("Transfer-Encoding") == "chunked"
+    body = await resp.read()
+    assert body == await qdb_export(sql)
+    assert body.splitlines()[0] == b'"ts","price","n","tag"'
+    resp = await client.post("/api/questdb/export", json={"sql": sql})
+    assert resp.status == 200 and "Content-Disposition" not in resp.headers
+
+
+async def test_export_errors_come_before_streaming(client: Any, qtable: Any) -> None:
+    """Unknown table, a write, or a bad filename: a JSON error, never a CSV response."""
+    missing = qtable()
+    body = await assert_error(await client.post("/api/questdb/export", json={"sql": f'SELECT * FROM "{missing}"'}),
+                              400, "questdb_error")
+    assert "table does not exist" in body["error"]
+    await assert_error(await client.post("/api/questdb/export", json={"sql": f'DROP TABLE "{missing}"'}),
+                       400, "read_only_violation")
+    await assert_error(await client.post("/api/questdb/export", json={"sql": "SELECT 1", "filename": 3}),
+                       400, "invalid_field")
+
+
+def test_content_disposition_cannot_break_the_header() -> None:
+    """Quotes, backslashes, line breaks and non-ASCII in a file name are replaced."""
+    assert s1.content_disposition('a"b\\c\r\nd é.csv') == 'attachment; filename="a_b_c__d _.csv"'
+
+
+async def test_export_cut_by_questdb_aborts_the_connection(start_app: Any, aiohttp_server: Any) -> None:
+    """QuestDB failing mid-export gives the client a broken body, never a complete-looking one."""
+    fake = FakeQuestDB([], exp_head=b'"a"\n1\n')
+    server = await aiohttp_server(fake.app())
+    client = await start_app(questdb_http=f"http://127.0.0.1:{server.port}")
+    resp = await client.post("/api/questdb/export", json={"sql": "SELECT 1"})
+    assert resp.status == 200
+    with pytest.raises(s1.aiohttp.ClientPayloadError):
+        await resp.read()
+
+
+# GET /api/questdb/measurements and /api/questdb/measurement/{name} (§3.6.4, §3.6.5)
+
+async def test_measurements_list_with_prefix_stats_and_paging(client: Any, qtable: Any) -> None:
+    """Items sorted by name with camelCase metadata, counts and ms ISO bounds; prefix, limit and offset."""
+    prices = await price_table(qtable, "_a")
+    prefix = prices[:-2]
+    plain = qtable("_b", base=prefix)
+    await qdb_exec(f'CREATE TABLE "{plain}" (a INT, b DOUBLE)')
+    body = await (await client.get("/api/questdb/measurements", params={"prefix": prefix})).json()
+    assert body == {"count": 2, "total": 2, "measurements": [
+        {"name": prices, "designatedTimestamp": "ts", "partitionBy": "DAY", "row_count": 3,
+         "first_ts": "2024-01-01T00:00:00.123Z", "last_ts": "2024-01-03T00:00:00Z"},
+        {"name": plain, "designatedTimestamp": None, "partitionBy": "NONE", "row_count": 0,
+         "first_ts": None, "last_ts": None}]}
+    page = await (await client.get(f"/api/questdb/measurements?prefix={prefix}&limit=1&offset=1")).json()
+    assert (page["count"], page["total"], [m["name"] for m in page["measurements"]]) == (1, 2, [plain])
+    everything = await (await client.get("/api/questdb/measurements")).json()
+    names = [m["name"] for m in everything["measurements"]]
+    assert {prices, plain} <= set(names) and names == sorted(names)
+    assert everything["count"] == everything["total"] == len(names)
+    assert not [n for n in names if n.startswith(("sys.", "telemetry"))]
+
+
+async def test_measurements_bad_paging_is_400(client: Any) -> None:
+    """limit and offset must be non-negative integers."""
+    body = await assert_error(await client.get("/api/questdb/measurements?limit=-1"), 400, "invalid_parameter")
+    assert body["parameter"] == "limit"
+
+
+async def test_measurements_stats_failure_and_bounded_concurrency(start_app: Any, aiohttp_server: Any) -> None:
+    """One table whose statistics fail gets 0 and null bounds; statistics run concurrently, at most 8 at a time."""
+    tables = [[f"m{i:02d}", "timestamp", "DAY"] for i in range(20)] + [["sys.x", None, "NONE"]]
+    fake = FakeQuestDB([("FROM tables()", 200, exec_answer(["table_name", "designatedTimestamp", "partitionBy"],
+                                                           tables)),
+                        ('FROM "m03"', 400, {"query": "", "error": "boom", "position": 0}),
+                        ("count()", 200, exec_answer(["row_count", "first_ts", "last_ts"],
+                                                     [[7, "2024-01-01T00:00:00.000000Z", None]]))], delay=0.05)
+    server = await aiohttp_server(fake.app())
+    client = await start_app(questdb_http=f"http://127.0.0.1:{server.port}")
+    body = await (await client.get("/api/questdb/measurements")).json()
+    assert body["total"] == 20 and [m["name"] for m in body["measurements"]] == [t[0] for t in tables[:20]]
+    assert body["measurements"][3] == {"name": "m03", "designatedTimestamp": "timestamp", "partitionBy": "DAY",
+                                       "row_count": 0, "first_ts": None, "last_ts": None}
+    assert body["measurements"][4]["row_count"] == 7 and body["measurements"][4]["first_ts"] == "2024-01-01T00:00:00Z"
+    assert 1 < fake.peak <= 8
+
+
+async def test_measurement_detail_has_columns(client: Any, qtable: Any) -> None:
+    """The list item plus columns [{name, type, designated}] in table order."""
+    name = await price_table(qtable)
+    body = await (await client.get(f"/api/questdb/measurement/{name}")).json()
+    assert body == {"name": name, "designatedTimestamp": "ts", "partitionBy": "DAY", "row_count": 3,
+                    "first_ts": "2024-01-01T00:00:00.123Z", "last_ts": "2024-01-03T00:00:00Z",
+                    "columns": [{"name": "ts", "type": "TIMESTAMP", "designated": True},
+                                {"name": "price", "type": "DOUBLE", "designated": False},
+                                {"name": "n", "type": "LONG", "designated": False},
+                                {"name": "tag", "type": "SYMBOL", "designated": False}]}
+
+
+async def test_measurement_detail_errors(client: Any, qtable: Any) -> None:
+    """An invalid name → 400 invalid_measurement; a table that does not exist → 404 measurement_not_found."""
+    await assert_error(await client.get("/api/questdb/measurement/bad..name"), 400, "invalid_measurement")
+    await assert_error(await client.get(f"/api/questdb/measurement/{qtable()}"), 404, "measurement_not_found")
+
+
+# GET /api/runs/{id}/predictions (§3.4.7)
+
+PREDICTIONS_HEADER = ("timestamp,bar_index,fold_number,prediction,target,long_threshold,short_threshold,"
+                      "roc_threshold,short_entry_threshold,fold_score,fold_profit_factor")
+BAR_MS = 1_731_700_800_000                 # 2024-11-15T20:00:00Z
+
+
+def prediction_line(table: str, ts_ns: int, **fields: Any) -> str:
+    """One ILP line as the desktop writes it (§5.2): LONGs with `i`, DOUBLEs via repr, nulls omitted."""
+    values = ",".join(f"{k}={v}i" if isinstance(v, int) else f"{k}={v!r}" for k, v in fields.items())
+    return f"{table} {values} {ts_ns}\n"
+
+
+async def predictions_table(qtable: Any) -> str:
+    """A predictions table in the desktop's layout: a duplicated row, omitted thresholds, out-of-order rows,
+    a sub-millisecond timestamp, and two bars sharing one timestamp."""
+    name = qtable("_wf1731700000")
+    full = dict(long_threshold=0.1, short_threshold=-0.1, roc_threshold=0.05, short_entry_threshold=-0.05,
+                fold_score=0.61, fold_profit_factor=1.5)
+    first = prediction_line(name, BAR_MS * 1_000_000, bar_index=100, fold_number=50, prediction=0.25,
+                            target_value=-0.5, **full)
+    await ilp_send([
+        first,
+        prediction_line(name, (BAR_MS + 14_400_000) * 1_000_000 + 123_456_789, bar_index=101, fold_number=50,
+                        prediction=0.30000000000000004, target_value=1e-07, long_threshold=0.1),
+        prediction_line(name, (BAR_MS - 14_400_000) * 1_000_000, bar_index=99, fold_number=49, prediction=-1.0,
+                        target_value=2.0, **full),
+        prediction_line(name, (BAR_MS + 28_800_000) * 1_000_000, bar_index=103, fold_number=51, prediction=1.0,
+                        target_value=0.0),
+        prediction_line(name, (BAR_MS + 28_800_000) * 1_000_000, bar_index=102, fold_number=51, prediction=2.0,
+                        target_value=0.0),
+        first,                                       # the desktop rewrites every row on each save attempt
+    ])
+    await wait_count(name, 6)
+    return name
+
+
+EXPECTED_PREDICTIONS = [
+    [BAR_MS - 14_400_000, 99, 49, -1.0, 2.0, 0.1, -0.1, 0.05, -0.05, 0.61, 1.5],
+    [BAR_MS, 100, 50, 0.25, -0.5, 0.1, -0.1, 0.05, -0.05, 0.61, 1.5],
+    [BAR_MS + 14_400_123, 101, 50, 0.30000000000000004, 1e-07, 0.1, None, None, None, None, None],
+    [BAR_MS + 28_800_000, 102, 51, 2.0, 0.0, None, None, None, None, None, None],
+    [BAR_MS + 28_800_000, 103, 51, 1.0, 0.0, None, None, None, None, None, None],
+]
+
+
+async def insert_run(pool: aiopg.Pool, measurement: str | None, walk_config: dict[str, Any] | None = None) -> str:
+    """A run row written directly (POST /api/runs is tested elsewhere)."""
+    run_id = str(uuid.uuid4())
+    await sql(pool, "INSERT INTO walkforward_runs (run_id, dataset_id, prediction_measurement, walk_config) "
+                    "VALUES (%s, %s, %s, %s)", (run_id, str(uuid.uuid4()), measurement, json.dumps(walk_config or {})))
+    return run_id
+
+
+async def test_predictions_csv_is_exact(client: Any, pg_pool: aiopg.Pool, qtable: Any) -> None:
+    """CSV: the fixed header, rows by timestamp then bar_index, each row once, ms timestamps, repr floats,
+    integers without a decimal point and empty fields for nulls, streamed chunked."""
+    run_id = await insert_run(pg_pool, await predictions_table(qtable))
+    resp = await client.get(f"/api/runs/{run_id}/predictions")
+    assert resp.status == 200 and resp.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert resp.headers.get("Transfer-Encoding") == "chunked"
+    lines = [PREDICTIONS_HEADER] + [",".join("" if v is None else repr(v) for v in row)
+                                    for row in EXPECTED_PREDICTIONS]
+    assert await resp.text() == "\n".join(lines) + "\n"
+    assert lines[3] == f"{BAR_MS + 14_400_123},101,50,0.30000000000000004,1e-07,0.1,,,,,"
+
+
+async def test_predictions_json_is_exact(client: Any, pg_pool: aiopg.Pool, qtable: Any) -> None:
+    """format=json: columns, dataset and count (written last), integers as JSON integers, nulls as null."""
+    table = await predictions_table(qtable)
+    run_id = await insert_run(pg_pool, "", {"prediction_measurement": table})     # the walk_config fallback
+    resp = await client.get(f"/api/runs/{run_id.upper()}/predictions?format=json")
+    assert resp.status == 200 and resp.content_type == "application/json"
+    text = await resp.text()
+    assert json.loads(text) == {"columns": PREDICTIONS_HEADER.split(","), "dataset": EXPECTED_PREDICTIONS,
+                                "count": 5}
+    assert text.endswith(',"count":5}') and f"[{BAR_MS},100,50,0.25," in text
+
+
+async def test_predictions_errors_before_the_first_byte(client: Any, pg_pool: aiopg.Pool, qtable: Any) -> None:
+    """Unknown or non-UUID run → 404 run_not_found; no table or no measurement → 404 predictions_missing;
+    a bad format → 400 invalid_parameter."""
+    await assert_error(await client.get(f"/api/runs/{uuid.uuid4()}/predictions"), 404, "run_not_found")
+    await assert_error(await client.get("/api/runs/not-a-uuid/predictions"), 404, "run_not_found")
+    absent = await insert_run(pg_pool, qtable("_wf1731700000"))
+    await assert_error(await client.get(f"/api/runs/{absent}/predictions"), 404, "predictions_missing")
+    empty = await insert_run(pg_pool, None)
+    await assert_error(await client.get(f"/api/runs/{empty}/predictions?format=json"), 404, "predictions_missing")
+    body = await assert_error(await client.get(f"/api/runs/{absent}/predictions?format=xml"), 400,
+                              "invalid_parameter")
+    assert body["parameter"] == "format"
+
+
+async def test_predictions_questdb_down_is_503(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """QuestDB unreachable → 503 before anything is streamed."""
+    client = await start_app(questdb_http=f"http://127.0.0.1:{free_port()}")
+    run_id = await insert_run(pg_pool, "btc_4h_v2_ind_wf1731700000")
+    await assert_error(await client.get(f"/api/runs/{run_id}/predictions"), 503, "questdb_unavailable")
+
+
+async def test_predictions_cut_by_questdb_abort_the_connection(start_app: Any, pg_pool: aiopg.Pool,
+                                                               aiohttp_server: Any) -> None:
+    """QuestDB failing mid-stream gives a broken body, not a short table that looks complete."""
+    columns = exec_answer(["column", "type", "designated"], [["timestamp", "TIMESTAMP", True],
+                                                             ["bar_index", "LONG", False]])
+    fake = FakeQuestDB([("FROM tables()", 200, exec_answer(["table_name", "designatedTimestamp", "partitionBy"],
+                                                           [["p_wf1", "timestamp", "DAY"]])),
+                        ("table_columns('p_wf1')", 200, columns)],
+                       exp_head=b'"o_timestamp","o_bar_index"\n1731700800000000,1\n')
+    server = await aiohttp_server(fake.app())
+    client = await start_app(questdb_http=f"http://127.0.0.1:{server.port}")
+    run_id = await insert_run(pg_pool, "p_wf1")
+    resp = await client.get(f"/api/runs/{run_id}/predictions?format=json")
+    assert resp.status == 200
+    with pytest.raises(s1.aiohttp.ClientPayloadError):
+        await resp.read()
+    assert fake.queries[-1].startswith('SELECT cast("timestamp" AS LONG) AS "o_timestamp"')
+
+
+def test_prediction_plan_resolves_aliases_and_undesignated_timestamps() -> None:
+    """Older tables: alias names are used, non-numeric columns are ignored, and without a designated
+    timestamp the first alias of §2.5 is normalised (N)."""
+    columns = [{"name": n, "type": t, "designated": False} for n, t in
+               [("ts", "LONG"), ("timestamp_ms", "DOUBLE"), ("index", "LONG"), ("fold", "INT"),
+                ("prediction", "STRING"), ("prediction_value", "DOUBLE"), ("target", "DOUBLE"),
+                ("best_score", "FLOAT")]]
+    plan = s1.prediction_plan("old_wf1", columns)
+    assert plan.outputs == ("timestamp", "bar_index", "fold_number", "prediction", "target", "fold_score")
+    assert plan.time_unit == "epoch" and '"timestamp_ms" AS "o_timestamp"' in plan.sql
+    assert 'last("prediction_value") AS "o_prediction"' in plan.sql
+    assert plan.sql.endswith('GROUP BY "o_timestamp", "o_bar_index", "o_fold_number" '
+                             'ORDER BY "o_timestamp", "o_bar_index"')
+    assert plan.convert(["1731700800.5", "7", "50", "0.5", "", "1.0E20"]) == \
+        [1_731_700_800_500, 7, 50, 0.5, None, None, None, None, None, 1e20, None]
