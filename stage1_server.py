@@ -16,10 +16,15 @@ Sections: constants · configuration · errors · JSON and time · app keys · S
 from __future__ import annotations
 
 import argparse
+import array
 import asyncio
+import collections
 import contextlib
+import csv
 import dataclasses
 import functools
+import gzip
+import itertools
 import json
 import logging
 import math
@@ -32,7 +37,7 @@ import tempfile
 import time
 import traceback
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -290,6 +295,7 @@ QDB = web.AppKey("questdb", "QuestDB")
 WORKERS = web.AppKey("workers", "WorkerSet")
 JOB_TYPES = web.AppKey("job_types", dict)
 STARTED = web.AppKey("started_monotonic", float)
+TABLE_LOCKS = web.AppKey("table_locks", collections.defaultdict)   # QuestDB DDL of one table, one writer
 
 
 # --- SQL -----------------------------------------------------------------------------------------------------
@@ -568,8 +574,161 @@ SQL_LAST_FAILED_JOB = """
     WHERE status = 'FAILED' ORDER BY completed_at DESC NULLS LAST LIMIT 1
 """
 SQL_PENDING_COUNT = "SELECT count(*) FROM stage1_jobs WHERE status = 'PENDING'"
+SQL_UPLOAD_REFERENCES = """
+    SELECT payload->>'upload_path' AS path, status IN ('PENDING', 'RUNNING') AS live FROM stage1_jobs
+    WHERE payload ? 'upload_path' AND (status IN ('PENDING', 'RUNNING') OR completed_at > now() - interval '7 days')
+"""
 
 # Datasets (§3.2), walk-forward runs and folds (§3.4), simulations and trades (§3.5).
+
+# A dataset object carries its run and simulation counts: correlated subqueries on indexed columns keep a list
+# one statement. Lists page in a CTE first, so the subqueries run only for the rows returned.
+DATASET_COUNTS = """
+    (SELECT count(*) FROM walkforward_runs r WHERE r.dataset_id = d.dataset_id) AS run_count,
+    (SELECT count(*) FROM simulation_runs s WHERE s.dataset_id = d.dataset_id) AS simulation_count"""
+SQL_GET_DATASET = "SELECT * FROM datasets WHERE dataset_id = %(dataset_id)s"
+SQL_GET_DATASET_OBJECT = f"SELECT d.*, {DATASET_COUNTS} FROM datasets d WHERE d.dataset_id = %(dataset_id)s"
+SQL_LIST_DATASETS = f"""
+    WITH d AS (SELECT *, count(*) OVER () AS full_count FROM datasets
+               ORDER BY created_at DESC, dataset_id LIMIT %(limit)s OFFSET %(offset)s)
+    SELECT d.*, {DATASET_COUNTS} FROM d ORDER BY d.created_at DESC, d.dataset_id
+"""
+SQL_COUNT_DATASETS = "SELECT count(*) FROM datasets"
+SQL_DATASET_EXISTS = "SELECT EXISTS (SELECT 1 FROM datasets WHERE dataset_id = %(dataset_id)s)"
+SQL_DATASET_ID_FOR_SLUG = """
+    SELECT dataset_id FROM datasets WHERE dataset_slug = %(dataset_slug)s
+    ORDER BY updated_at DESC NULLS LAST, created_at DESC LIMIT 1
+"""
+# POST /api/datasets: claim the id (a concurrent insert of the same id waits here), then lock the row, so
+# concurrent posts of one dataset merge one after the other and none is lost.
+SQL_CLAIM_DATASET = """
+    INSERT INTO datasets (dataset_id, dataset_slug) VALUES (%(dataset_id)s, %(dataset_slug)s)
+    ON CONFLICT (dataset_id) DO NOTHING RETURNING dataset_id
+"""
+SQL_LOCK_DATASET = "SELECT * FROM datasets WHERE dataset_id = %(dataset_id)s FOR UPDATE"
+SQL_UPDATE_DATASET = """
+    UPDATE datasets SET dataset_slug = %(dataset_slug)s, symbol = %(symbol)s, granularity = %(granularity)s,
+        source = %(source)s, bar_interval_ms = %(bar_interval_ms)s, lookback_rows = %(lookback_rows)s,
+        first_ohlcv_ts = %(first_ohlcv_ts)s, first_indicator_ts = %(first_indicator_ts)s,
+        ohlcv_measurement = %(ohlcv_measurement)s, indicator_measurement = %(indicator_measurement)s,
+        metadata = %(metadata)s, updated_at = now()
+    WHERE dataset_id = %(dataset_id)s
+"""
+
+# (xmax = 0) is true only for a row this statement inserted: 201 versus 200 without a second query.
+SQL_UPSERT_RUN = """
+    INSERT INTO walkforward_runs (run_id, dataset_id, dataset_slug, prediction_measurement, target_column,
+        feature_columns, hyperparameters, walk_config, summary_metrics, status, requested_by, started_at,
+        completed_at, duration_ms)
+    VALUES (%(run_id)s, %(dataset_id)s, %(dataset_slug)s, %(prediction_measurement)s, %(target_column)s,
+        %(feature_columns)s, %(hyperparameters)s, %(walk_config)s, %(summary_metrics)s, %(status)s,
+        %(requested_by)s, %(started_at)s, %(completed_at)s, %(duration_ms)s)
+    ON CONFLICT (run_id) DO UPDATE SET dataset_id = EXCLUDED.dataset_id, dataset_slug = EXCLUDED.dataset_slug,
+        prediction_measurement = EXCLUDED.prediction_measurement, target_column = EXCLUDED.target_column,
+        feature_columns = EXCLUDED.feature_columns, hyperparameters = EXCLUDED.hyperparameters,
+        walk_config = EXCLUDED.walk_config, summary_metrics = EXCLUDED.summary_metrics, status = EXCLUDED.status,
+        requested_by = EXCLUDED.requested_by, started_at = EXCLUDED.started_at,
+        completed_at = EXCLUDED.completed_at, duration_ms = EXCLUDED.duration_ms, updated_at = now()
+    RETURNING (xmax = 0) AS created
+"""
+# All folds of a run in one statement: the folds travel as one JSON array and are unpacked by the server.
+SQL_UPSERT_FOLDS = """
+    INSERT INTO walkforward_folds (run_id, fold_number, train_start_idx, train_end_idx, test_start_idx,
+        test_end_idx, train_start_ts_ms, train_end_ts_ms, test_start_ts_ms, test_end_ts_ms, samples_train,
+        samples_test, best_iteration, best_score, thresholds, metrics)
+    SELECT %(run_id)s::uuid, f.* FROM jsonb_to_recordset(%(folds)s::jsonb) AS f(fold_number INTEGER,
+        train_start_idx BIGINT, train_end_idx BIGINT, test_start_idx BIGINT, test_end_idx BIGINT,
+        train_start_ts_ms BIGINT, train_end_ts_ms BIGINT, test_start_ts_ms BIGINT, test_end_ts_ms BIGINT,
+        samples_train INTEGER, samples_test INTEGER, best_iteration INTEGER, best_score DOUBLE PRECISION,
+        thresholds JSONB, metrics JSONB)
+    ON CONFLICT (run_id, fold_number) DO UPDATE SET train_start_idx = EXCLUDED.train_start_idx,
+        train_end_idx = EXCLUDED.train_end_idx, test_start_idx = EXCLUDED.test_start_idx,
+        test_end_idx = EXCLUDED.test_end_idx, train_start_ts_ms = EXCLUDED.train_start_ts_ms,
+        train_end_ts_ms = EXCLUDED.train_end_ts_ms, test_start_ts_ms = EXCLUDED.test_start_ts_ms,
+        test_end_ts_ms = EXCLUDED.test_end_ts_ms, samples_train = EXCLUDED.samples_train,
+        samples_test = EXCLUDED.samples_test, best_iteration = EXCLUDED.best_iteration,
+        best_score = EXCLUDED.best_score, thresholds = EXCLUDED.thresholds, metrics = EXCLUDED.metrics,
+        updated_at = now()
+"""
+SQL_COUNT_FOLDS = "SELECT count(*) AS fold_count FROM walkforward_folds WHERE run_id = %(run_id)s"
+SQL_GET_RUN = "SELECT * FROM walkforward_runs WHERE run_id = %(run_id)s"
+# known_dataset_slug: the slug of the run's dataset when the server knows it (first choice of §3.4.2).
+RUN_EXTRAS = """
+    d.dataset_slug AS known_dataset_slug,
+    (SELECT count(*) FROM walkforward_folds f WHERE f.run_id = r.run_id) AS fold_count"""
+SQL_GET_RUN_OBJECT = f"""
+    SELECT r.*, {RUN_EXTRAS} FROM walkforward_runs r LEFT JOIN datasets d ON d.dataset_id = r.dataset_id
+    WHERE r.run_id = %(run_id)s
+"""
+SQL_GET_FOLDS = "SELECT * FROM walkforward_folds WHERE run_id = %(run_id)s ORDER BY fold_number"
+RUN_FILTER = "%(dataset_id)s::uuid IS NULL OR dataset_id = %(dataset_id)s::uuid"
+SQL_LIST_RUNS = f"""
+    WITH r AS (SELECT *, count(*) OVER () AS full_count FROM walkforward_runs WHERE {RUN_FILTER}
+               ORDER BY started_at DESC NULLS LAST, created_at DESC, run_id LIMIT %(limit)s OFFSET %(offset)s)
+    SELECT r.*, {RUN_EXTRAS} FROM r LEFT JOIN datasets d ON d.dataset_id = r.dataset_id
+    ORDER BY r.started_at DESC NULLS LAST, r.created_at DESC, r.run_id
+"""
+SQL_COUNT_RUNS = f"SELECT count(*) FROM walkforward_runs WHERE {RUN_FILTER}"
+
+SQL_UPSERT_SIMULATION = """
+    INSERT INTO simulation_runs (simulation_id, run_id, dataset_id, input_run_measurement, questdb_namespace,
+        mode, status, config, summary_metrics, started_at, completed_at)
+    VALUES (%(simulation_id)s, %(run_id)s, %(dataset_id)s, %(input_run_measurement)s, %(questdb_namespace)s,
+        %(mode)s, %(status)s, %(config)s, %(summary_metrics)s, %(started_at)s, %(completed_at)s)
+    ON CONFLICT (simulation_id) DO UPDATE SET run_id = EXCLUDED.run_id, dataset_id = EXCLUDED.dataset_id,
+        input_run_measurement = EXCLUDED.input_run_measurement, questdb_namespace = EXCLUDED.questdb_namespace,
+        mode = EXCLUDED.mode, status = EXCLUDED.status, config = EXCLUDED.config,
+        summary_metrics = EXCLUDED.summary_metrics, started_at = EXCLUDED.started_at,
+        completed_at = EXCLUDED.completed_at, updated_at = now()
+    RETURNING (xmax = 0) AS created
+"""
+SQL_FOREIGN_TRADE = """
+    SELECT trade_id, simulation_id FROM simulation_trades
+    WHERE trade_id = ANY(%(trade_ids)s::uuid[]) AND simulation_id <> %(simulation_id)s LIMIT 1
+"""
+SQL_DELETE_BUCKETS = "DELETE FROM simulation_trade_buckets WHERE simulation_id = %(simulation_id)s"
+SQL_DELETE_TRADES = "DELETE FROM simulation_trades WHERE simulation_id = %(simulation_id)s"
+SQL_INSERT_BUCKETS = """
+    INSERT INTO simulation_trade_buckets (simulation_id, side, trade_count, win_count, profit_factor,
+        avg_return_pct, max_drawdown_pct, notes)
+    SELECT %(simulation_id)s::uuid, b.* FROM jsonb_to_recordset(%(buckets)s::jsonb) AS b(side TEXT,
+        trade_count BIGINT, win_count BIGINT, profit_factor DOUBLE PRECISION, avg_return_pct DOUBLE PRECISION,
+        max_drawdown_pct DOUBLE PRECISION, notes TEXT)
+"""
+SQL_INSERT_TRADES = """
+    INSERT INTO simulation_trades (simulation_id, trade_id, trade_index, fold_index, side, size, entry_price,
+        exit_price, pnl, return_pct, entry_signal, exit_signal, entry_timestamp_ms, exit_timestamp_ms,
+        bar_timestamp, metadata)
+    SELECT %(simulation_id)s::uuid, t.* FROM jsonb_to_recordset(%(trades)s::jsonb) AS t(trade_id UUID,
+        trade_index INTEGER, fold_index INTEGER, side TEXT, size DOUBLE PRECISION, entry_price DOUBLE PRECISION,
+        exit_price DOUBLE PRECISION, pnl DOUBLE PRECISION, return_pct DOUBLE PRECISION,
+        entry_signal DOUBLE PRECISION, exit_signal DOUBLE PRECISION, entry_timestamp_ms BIGINT,
+        exit_timestamp_ms BIGINT, bar_timestamp TIMESTAMPTZ, metadata JSONB)
+"""
+SIMULATION_EXTRAS = """
+    (SELECT count(*) FROM simulation_trades t WHERE t.simulation_id = s.simulation_id) AS trade_count,
+    (SELECT coalesce(json_agg(json_build_object('side', b.side, 'trade_count', b.trade_count,
+                'win_count', b.win_count, 'profit_factor', b.profit_factor, 'avg_return_pct', b.avg_return_pct,
+                'max_drawdown_pct', b.max_drawdown_pct, 'notes', b.notes) ORDER BY b.side, b.trade_count),
+            '[]'::json)
+     FROM simulation_trade_buckets b WHERE b.simulation_id = s.simulation_id) AS buckets"""
+SQL_GET_SIMULATION_OBJECT = f"""
+    SELECT s.*, {SIMULATION_EXTRAS} FROM simulation_runs s WHERE s.simulation_id = %(simulation_id)s
+"""
+SIMULATION_FILTER = """(%(run_id)s::uuid IS NULL OR run_id = %(run_id)s::uuid)
+    AND (%(dataset_id)s::uuid IS NULL OR dataset_id = %(dataset_id)s::uuid)"""
+SQL_LIST_SIMULATIONS = f"""
+    WITH s AS (SELECT *, count(*) OVER () AS full_count FROM simulation_runs WHERE {SIMULATION_FILTER}
+               ORDER BY created_at DESC, simulation_id LIMIT %(limit)s OFFSET %(offset)s)
+    SELECT s.*, {SIMULATION_EXTRAS} FROM s ORDER BY s.created_at DESC, s.simulation_id
+"""
+SQL_COUNT_SIMULATIONS = f"SELECT count(*) FROM simulation_runs WHERE {SIMULATION_FILTER}"
+SQL_SIMULATION_EXISTS = "SELECT EXISTS (SELECT 1 FROM simulation_runs WHERE simulation_id = %(simulation_id)s)"
+SQL_LIST_TRADES = """
+    SELECT *, count(*) OVER () AS full_count FROM simulation_trades WHERE simulation_id = %(simulation_id)s
+    ORDER BY entry_timestamp_ms ASC NULLS LAST, trade_index LIMIT %(limit)s OFFSET %(offset)s
+"""
+SQL_COUNT_TRADES = "SELECT count(*) FROM simulation_trades WHERE simulation_id = %(simulation_id)s"
 
 # The QuestDB table holding a run's predictions (§3.4.7); older rows only carry it inside walk_config (§4.2).
 SQL_RUN_PREDICTION_TABLE = """
@@ -578,6 +737,19 @@ SQL_RUN_PREDICTION_TABLE = """
 """
 
 # Dataset statistics maintained by the server's own QuestDB writes (§3.2.1).
+SQL_DATASET_TABLES = """
+    SELECT dataset_id, dataset_slug, ohlcv_measurement, indicator_measurement, metadata FROM datasets
+"""
+SQL_UPDATE_DATASET_STATS = """
+    UPDATE datasets SET
+        ohlcv_row_count = %(ohlcv_count)s, indicator_row_count = %(indicator_count)s,
+        ohlcv_first_ts = to_timestamp(%(ohlcv_first)s::bigint / 1000.0), ohlcv_last_ts = to_timestamp(%(ohlcv_last)s::bigint / 1000.0),
+        indicator_first_ts = to_timestamp(%(indicator_first)s::bigint / 1000.0),
+        indicator_last_ts = to_timestamp(%(indicator_last)s::bigint / 1000.0),
+        metadata = COALESCE(metadata, '{}'::jsonb) || %(manifest)s
+    WHERE dataset_id = %(dataset_id)s
+    RETURNING dataset_id
+"""
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------------------
@@ -785,6 +957,236 @@ def _questdb_json(status: int, body: bytes) -> dict[str, Any]:
         extra = {"position": answer["position"]} if isinstance(answer.get("position"), int) else {}
         raise ApiError(400, "questdb_error", str(answer["error"]), **extra)
     raise ApiError(503, "questdb_unavailable", f"QuestDB answered HTTP {status}")
+
+
+# --- ILP writer ----------------------------------------------------------------------------------------------
+# ILP over TCP gives no feedback (a bad line silently closes the connection), so every value is validated and
+# typed before it is formatted, NaN/inf are never sent (an omitted field is null), integers carry the `i`
+# suffix, text is always quoted, and the designated timestamp is an integer in nanoseconds.
+
+ILP_NAME_ESCAPES = str.maketrans({" ": "\\ ", "=": "\\="})
+ILP_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\\n", "\r": "\\\r"})
+ILP_KINDS = {"DOUBLE": "double", "FLOAT": "double", "LONG": "long", "INT": "long", "SHORT": "long",
+             "BYTE": "long", "BOOLEAN": "boolean", "STRING": "string", "VARCHAR": "string"}
+NUMERIC_TYPES = frozenset({"DOUBLE", "FLOAT", "LONG", "INT", "SHORT", "BYTE"})
+
+
+def ilp_name(name: str) -> str:
+    """A table or column name for ILP: spaces and '=' escaped (validated names hold nothing else to escape)."""
+    return name.translate(ILP_NAME_ESCAPES)
+
+
+def ilp_value(value: Any, kind: str) -> str | None:
+    """ILP text of one field value of a column kind; None means 'omit the field' (null)."""
+    if value is None:
+        return None
+    if kind == "double":
+        value = float(value)
+        return repr(value) if math.isfinite(value) else None
+    if kind == "long":
+        return f"{int(value)}i"
+    if kind == "boolean":
+        return "t" if value else "f"
+    return '"' + str(value).translate(ILP_STRING_ESCAPES) + '"'
+
+
+def ilp_line(table: str, fields: list[tuple[str, str]], ts_ns: int) -> str:
+    """One line from already escaped (name, value) pairs; the caller guarantees at least one field."""
+    return f"{table} {','.join(f'{name}={value}' for name, value in fields)} {ts_ns}\n"
+
+
+@dataclass(frozen=True)
+class IlpColumn:
+    name: str                 # as stored in QuestDB
+    kind: str                 # double | long | boolean | string
+
+    @property
+    def escaped(self) -> str:
+        return ilp_name(self.name)
+
+
+def format_ilp_rows(table: str, columns: list[IlpColumn], rows: Iterable[tuple[int, tuple[Any, ...]]]) -> str:
+    """ILP text for (timestamp_ms, values) rows. A row whose values are all null is written with NaN in its
+    first DOUBLE column, which QuestDB stores as null (ILP needs at least one field)."""
+    table_escaped = ilp_name(table)
+    names = [c.escaped for c in columns]
+    kinds = [c.kind for c in columns]
+    filler = next(((n, "NaN") for n, k in zip(names, kinds) if k == "double"), None)
+    out = []
+    for ts_ms, values in rows:
+        fields = [(n, text) for n, k, v in zip(names, kinds, values) if (text := ilp_value(v, k)) is not None]
+        if not fields:
+            if filler is None:
+                raise ApiError(400, "invalid_rows", "a row without any value cannot be written to this table")
+            fields = [filler]
+        out.append(ilp_line(table_escaped, fields, ts_ms * 1_000_000))
+    return "".join(out)
+
+
+class IlpTcpSender:
+    """One ILP/TCP connection. QuestDB never writes on this port, so EOF from it means it dropped us
+    (usually after rejecting a line); that surfaces as IlpConnectionLost on the next send."""
+
+    def __init__(self, host: str, port: int, timeout_s: float) -> None:
+        self.host, self.port, self.timeout_s = host, port, timeout_s
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def connect(self) -> None:
+        try:
+            self.reader, self.writer = await asyncio.wait_for(
+                asyncio.open_connection(self.host, self.port), self.timeout_s)
+        except (OSError, asyncio.TimeoutError) as e:
+            raise IlpConnectionLost(f"cannot connect to QuestDB ILP {self.host}:{self.port}: {one_line(e)}") from e
+
+    async def send(self, data: bytes) -> None:
+        assert self.reader is not None and self.writer is not None
+        if self.reader.at_eof() or self.writer.is_closing():
+            raise IlpConnectionLost("QuestDB closed the ILP connection (a line was rejected or it restarted)")
+        try:
+            self.writer.write(data)
+            await asyncio.wait_for(self.writer.drain(), self.timeout_s)
+        except (OSError, asyncio.TimeoutError) as e:
+            raise IlpConnectionLost(f"ILP send failed: {one_line(e)}") from e
+
+    async def close(self) -> None:
+        """Flush and close; an error here means the tail of the data may be lost."""
+        if self.writer is None:
+            return
+        writer, self.writer = self.writer, None
+        if self.reader is not None and self.reader.at_eof():
+            writer.close()
+            raise IlpConnectionLost("QuestDB closed the ILP connection before the end of the data")
+        try:
+            writer.write_eof()
+            await asyncio.wait_for(writer.drain(), self.timeout_s)
+            writer.close()
+            await asyncio.wait_for(writer.wait_closed(), self.timeout_s)
+        except (OSError, asyncio.TimeoutError) as e:
+            raise IlpConnectionLost(f"ILP close failed: {one_line(e)}") from e
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.transport.abort()
+            self.writer = None
+
+
+class IlpConnectionLost(Exception):
+    """The ILP/TCP connection failed: what was sent since the last confirmed point is in an unknown state."""
+
+
+# --- QuestDB tables ------------------------------------------------------------------------------------------
+
+@dataclass
+class TableInfo:
+    """What the server needs to know of an existing QuestDB table."""
+
+    name: str                                  # the stored spelling (QuestDB names are case-insensitive)
+    columns: dict[str, str]                    # column → QuestDB type, in table order
+    designated: str | None
+    wal: bool
+    dedup: bool
+
+    def find(self, column: str) -> str | None:
+        """The stored spelling of a column that matches case-insensitively, or None."""
+        lowered = column.lower()
+        return next((name for name in self.columns if name.lower() == lowered), None)
+
+
+async def table_info(qdb: QuestDB, name: str) -> TableInfo | None:
+    """Metadata of table `name` (a validated name), or None when it does not exist."""
+    tables = await qdb.rows("SELECT table_name, designatedTimestamp, walEnabled, dedup FROM tables() "
+                            f"WHERE lower(table_name) = lower('{name}')")
+    if not tables:
+        return None
+    table = tables[0]
+    columns = await qdb.rows(f"SELECT \"column\", type FROM table_columns('{table['table_name']}')")
+    return TableInfo(name=table["table_name"], columns={c["column"]: c["type"] for c in columns},
+                     designated=table["designatedTimestamp"], wal=bool(table["walEnabled"]),
+                     dedup=bool(table["dedup"]))
+
+
+def quoted(name: str) -> str:
+    """A validated identifier for QuestDB SQL; the name rules of §5.4 exclude '"', so no escaping is needed."""
+    return f'"{name}"'
+
+
+async def create_table(qdb: QuestDB, name: str, columns: list[tuple[str, str]], partition: str = "MONTH",
+                       dedup_keys: tuple[str, ...] = ()) -> None:
+    """A WAL table partitioned by time, designated `timestamp`, DEDUP UPSERT on it (plus dedup_keys), so a
+    repeated write of the same rows never duplicates them."""
+    column_sql = ", ".join(f"{quoted(c)} {t}" for c, t in [("timestamp", "TIMESTAMP"), *columns])
+    keys = ", ".join(quoted(k) for k in ("timestamp", *dedup_keys))
+    await qdb.exec(f"CREATE TABLE IF NOT EXISTS {quoted(name)} ({column_sql}) TIMESTAMP(\"timestamp\") "
+                   f"PARTITION BY {partition} WAL DEDUP UPSERT KEYS({keys})")
+    log.info("questdb table created table=%s columns=%d dedup_keys=%s", name, len(columns), keys)
+
+
+async def add_columns(qdb: QuestDB, table: str, columns: list[tuple[str, str]]) -> None:
+    if columns:
+        added = ", ".join(f"{quoted(c)} {t}" for c, t in columns)
+        await qdb.exec(f"ALTER TABLE {quoted(table)} ADD COLUMN {added}")
+
+
+async def enable_dedup(qdb: QuestDB, info: TableInfo, extra_keys: tuple[str, ...] = ()) -> None:
+    """Turn on DEDUP for a WAL table written by another program (non-WAL tables cannot have it)."""
+    if info.dedup or not info.wal or info.designated is None:
+        return
+    keys = ", ".join(quoted(k) for k in (info.designated, *extra_keys))
+    await qdb.exec(f"ALTER TABLE {quoted(info.name)} DEDUP ENABLE UPSERT KEYS({keys})")
+    info.dedup = True
+    log.info("questdb dedup enabled table=%s keys=%s", info.name, keys)
+
+
+async def wait_wal_applied(qdb: QuestDB, table: str, timeout_s: float) -> None:
+    """Wait until QuestDB has applied every committed WAL transaction of table, so reads see the writes."""
+    deadline, delay = time.monotonic() + timeout_s, 0.01
+    while True:
+        rows = await qdb.rows("SELECT suspended, writerTxn, sequencerTxn, errorMessage FROM wal_tables() "
+                              f"WHERE lower(name) = lower('{table}')")
+        if not rows or rows[0]["writerTxn"] >= rows[0]["sequencerTxn"]:
+            return
+        if rows[0]["suspended"]:
+            raise ApiError(503, "questdb_unavailable",
+                           f"QuestDB suspended the WAL of {table}: {rows[0]['errorMessage'] or 'no message'}")
+        if time.monotonic() > deadline:
+            raise ApiError(503, "questdb_timeout", f"QuestDB did not apply the writes to {table} in time")
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.2)
+
+
+async def table_bounds(qdb: QuestDB, info: TableInfo | None) -> tuple[int, int | None, int | None]:
+    """(row count, first, last designated timestamp in ms) of a table; (0, None, None) when absent."""
+    if info is None:
+        return 0, None, None
+    if info.designated is None:
+        count = await qdb.rows(f"SELECT count() AS n FROM {quoted(info.name)}")
+        return int(count[0]["n"]), None, None
+    ts = quoted(info.designated)
+    rows = await qdb.rows(f"SELECT count() AS n, cast(min({ts}) AS LONG) AS lo, cast(max({ts}) AS LONG) AS hi "
+                          f"FROM {quoted(info.name)}")
+    row = rows[0]
+    first = row["lo"] // 1000 if row["n"] and row["lo"] is not None else None
+    last = row["hi"] // 1000 if row["n"] and row["hi"] is not None else None
+    return int(row["n"]), first, last
+
+
+async def write_ilp_http(app: web.Application, text: str) -> None:
+    """ILP over HTTP (/write): one transaction per request, and rejected lines come back as an error."""
+    qdb = app[QDB]
+    with questdb_errors():
+        async with qdb.session.post(f"{qdb.base}/write", params={"precision": "n"}, data=text.encode(),
+                                    timeout=qdb.timeout) as resp:
+            if resp.status == 204:
+                return
+            body = await resp.text()
+    try:
+        message = json.loads(body).get("message", body)
+    except ValueError:
+        message = body
+    if 400 <= resp.status < 500:
+        raise ApiError(400, "questdb_error", f"QuestDB rejected the rows: {one_line(Exception(message))}")
+    raise ApiError(503, "questdb_unavailable", f"QuestDB /write answered HTTP {resp.status}")
 
 
 # --- QuestDB read side: read-only SQL, predictions -----------------------------------------------------------
@@ -1070,10 +1472,1105 @@ async def prediction_pieces(upstream: aiohttp.ClientResponse, plan: PredictionPl
 
 # --- Dataset statistics -------------------------------------------------------------------------------------
 
-async def refresh_dataset_stats(app: web.Application, dataset_id: str) -> None:
-    """Refresh a dataset's row counts and bounds from QuestDB (§3.2.1); best effort, never raises."""
-    # Filled in with the QuestDB writer (issue 4/5); until then the statistics stay as stored.
-    return None
+MANIFEST_STAT_KEYS = {"ohlcv": ("ohlcv_rows", "first_ohlcv_timestamp_ms", "last_ohlcv_timestamp_ms"),
+                      "indicator": ("indicator_rows", "first_indicator_timestamp_ms", "last_indicator_timestamp_ms")}
+
+
+async def dataset_table_stats(qdb: QuestDB, tables: dict[str, str]) -> dict[str, tuple[int, int | None, int | None]]:
+    """(count, first ms, last ms) of each of a dataset's tables: {'ohlcv': ..., 'indicator': ...}."""
+    infos = await asyncio.gather(*(table_info(qdb, name) for name in tables.values()))
+    bounds = await asyncio.gather(*(table_bounds(qdb, info) for info in infos))
+    return dict(zip(tables, bounds))
+
+
+async def refresh_dataset_stats(app: web.Application, dataset_id: str,
+                                written: str | None = None) -> dict[str, tuple[int, int | None, int | None]] | None:
+    """Refresh a dataset's row counts and bounds from QuestDB (§3.2.1). `written` names the table kind the
+    server just wrote ('ohlcv' or 'indicator'), whose count and bounds keys are also set in the manifest.
+    Best effort: when QuestDB is unreachable the statistics stay stale and None is returned."""
+    try:
+        row = await load_dataset(app[PG], dataset_id)
+        if row is None:
+            return None
+        ohlcv, indicator = dataset_tables(row)
+        stats = await dataset_table_stats(app[QDB], {"ohlcv": ohlcv, "indicator": indicator})
+    except ApiError as e:
+        log.warning("dataset stats not refreshed dataset_id=%s error=%s", dataset_id, e.message)
+        return None
+    manifest = dict(zip(MANIFEST_STAT_KEYS[written], stats[written])) if written else {}
+    params = {"dataset_id": dataset_id, "manifest": pg_json(manifest)}
+    for kind, (count, first, last) in stats.items():
+        params.update({f"{kind}_count": count, f"{kind}_first": first, f"{kind}_last": last})
+    await app[PG].fetchone(SQL_UPDATE_DATASET_STATS, params)
+    return stats
+
+
+# --- Dataset rows --------------------------------------------------------------------------------------------
+
+OHLCV_COLUMNS = ("open", "high", "low", "close", "volume")
+ROW_KINDS = ("ohlcv", "indicator")
+
+
+@dataclass
+class AppendBatch:
+    """A validated append request: rows keyed by timestamp (the last row for a timestamp wins)."""
+
+    rows_received: int
+    rows_skipped: int
+    columns: list[str]                          # value columns, in first-seen order
+    rows: dict[int, dict[str, Any]]             # timestamp ms → {column: value}
+
+
+def parse_append(body: Mapping[str, Any], kind: str) -> AppendBatch:
+    """Validate a whole append body before anything is written (§3.3.1, §3.3.2)."""
+    rows = body.get("rows")
+    if not isinstance(rows, list):
+        raise bad_request("invalid_body", f"rows must be an array, got {json_type(rows)}")
+    batch = AppendBatch(rows_received=len(rows), rows_skipped=0,
+                        columns=list(OHLCV_COLUMNS) if kind == "ohlcv" else [], rows={})
+    seen = {c.lower(): c for c in batch.columns}
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise ApiError(400, "invalid_rows", f"rows[{index}] must be an object, got {json_type(row)}",
+                           row_index=index)
+        ts = append_timestamp(row, index)
+        values = ohlcv_values(row, index) if kind == "ohlcv" else indicator_values(row, index, batch.columns, seen)
+        if ts is None:
+            batch.rows_skipped += 1
+        else:
+            batch.rows[ts] = values
+    return batch
+
+
+def append_timestamp(row: Mapping[str, Any], index: int) -> int | None:
+    """The row's time in ms (§2.5 precedence, normalised); None when missing, zero or negative (skip)."""
+    key = next((k for k in TIMESTAMP_ALIASES if row.get(k) is not None), None)
+    if key is None:
+        return None
+    value = row[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid_field(f"rows[{index}].{key}", f"must be a number, got {json_type(value)}", row_index=index)
+    if value <= 0:
+        return None
+    ms = normalize_epoch_ms(value)
+    if ms > MAX_EPOCH_MS:
+        raise invalid_field(f"rows[{index}].{key}", "is after 2262-04-11, the last time QuestDB can store",
+                            row_index=index)
+    return ms
+
+
+def ohlcv_values(row: Mapping[str, Any], index: int) -> dict[str, Any]:
+    values = {}
+    for column in OHLCV_COLUMNS:
+        value = row.get(column)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise invalid_field(f"rows[{index}].{column}", f"must be a number or null, got {json_type(value)}",
+                                row_index=index)
+        values[column] = value
+    return values
+
+
+def indicator_values(row: Mapping[str, Any], index: int, columns: list[str], seen: dict[str, str]
+                     ) -> dict[str, Any]:
+    """Every non-timestamp key is an indicator column (booleans stored as 1.0/0.0); new keys are registered in
+    first-seen order after checking QuestDB's column-name rule and case-insensitive uniqueness."""
+    values = {}
+    for key, value in row.items():
+        if key in TIMESTAMP_ALIASES:
+            continue
+        if key not in values and seen.get(key.lower()) != key:
+            register_column(key, index, columns, seen)
+        if isinstance(value, bool):
+            value = 1.0 if value else 0.0
+        elif value is not None and not isinstance(value, (int, float)):
+            raise invalid_field(f"rows[{index}].{key}", f"must be a number, boolean or null, got {json_type(value)}",
+                                row_index=index)
+        values[key] = value
+    return values
+
+
+def register_column(key: str, index: int, columns: list[str], seen: dict[str, str]) -> None:
+    problem = column_name_problem(key)
+    if problem:
+        raise ApiError(400, "invalid_column", f"rows[{index}]: column {key!r} {problem}", row_index=index)
+    if key.lower() in seen:
+        raise ApiError(400, "invalid_column", f"rows[{index}]: columns {seen[key.lower()]!r} and {key!r} differ "
+                       "only in case; QuestDB names are case-insensitive", row_index=index)
+    seen[key.lower()] = key
+    columns.append(key)
+
+
+async def append_dataset_rows(app: web.Application, dataset: Mapping[str, Any], kind: str,
+                              batch: AppendBatch) -> dict[str, Any]:
+    """Write a validated batch to the dataset's table over ILP/HTTP and return once it is visible (§2.7)."""
+    table = dict(zip(ROW_KINDS, dataset_tables(dataset)))[kind]
+    dataset_id = str(dataset["dataset_id"])
+    if batch.rows:
+        async with app[TABLE_LOCKS][table.lower()]:
+            info = await ensure_rows_table(app[QDB], table, kind, batch.columns)
+            stored = [info.find(c) or c for c in batch.columns]      # all present after ensure_rows_table
+            columns = [IlpColumn(name, ILP_KINDS[info.columns[name]]) for name in stored]
+            rows = [(ts, typed_values(values, batch.columns, columns, ts)) for ts, values in batch.rows.items()]
+            text = await asyncio.get_running_loop().run_in_executor(None, format_ilp_rows, info.name, columns, rows)
+            await write_ilp_http(app, text)
+            await wait_wal_applied(app[QDB], info.name, app[CONFIG].questdb_timeout_s)
+    stats = await refresh_dataset_stats(app, dataset_id, written=kind)
+    row_count = stats[kind][0] if stats else (await table_bounds(app[QDB], await table_info(app[QDB], table)))[0]
+    written = batch.rows_received - batch.rows_skipped
+    log.info("dataset append dataset_id=%s table=%s rows_written=%d rows_skipped=%d row_count=%d",
+             dataset_id, table, written, batch.rows_skipped, row_count)
+    return {"dataset_id": dataset_id, "measurement": table, "rows_received": batch.rows_received,
+            "rows_written": written, "rows_skipped": batch.rows_skipped, "row_count": row_count}
+
+
+def typed_values(values: Mapping[str, Any], names: list[str], columns: list[IlpColumn], ts: int) -> tuple[Any, ...]:
+    """Convert a row's values to the stored column types (an existing LONG column takes only integral values)."""
+    out = []
+    for name, column in zip(names, columns):
+        value = values.get(name)
+        if value is not None and column.kind == "long":
+            if not float(value).is_integer():
+                raise invalid_field(f"rows.{name}", f"column {column.name} is an integer column in QuestDB; "
+                                    f"got {value!r} at timestamp {ts}")
+            value = int(value)
+        out.append(value)
+    return tuple(out)
+
+
+async def ensure_rows_table(qdb: QuestDB, table: str, kind: str, columns: list[str]) -> TableInfo:
+    """Create the dataset table when absent (§5.1), else add missing DOUBLE columns and enable dedup;
+    a key that matches a stored column only case-insensitively, or a non-numeric column, is a 409."""
+    info = await table_info(qdb, table)
+    if info is None:
+        await create_table(qdb, table, [(c, "DOUBLE") for c in columns])
+    else:
+        await enable_dedup(qdb, info)
+        for column in columns:
+            stored = info.find(column)
+            if stored is not None and (stored != column or info.columns[stored] not in ILP_KINDS
+                                       or ILP_KINDS[info.columns[stored]] == "string"):
+                raise ApiError(409, "column_conflict", f"column {column!r} conflicts with the stored column "
+                               f"{stored!r} ({info.columns[stored]}) of {info.name}")
+        await add_columns(qdb, info.name, [(c, "DOUBLE") for c in columns if info.find(c) is None])
+    fresh = await table_info(qdb, table)
+    assert fresh is not None
+    return fresh
+
+
+@dataclass(frozen=True)
+class RowQuery:
+    """Optional read-back filters: the contract's limit/offset (absent or 0 = every row), plus a descending
+    order, a [start_ms, end_ms) time window and a column subset."""
+
+    limit: int | None
+    offset: int
+    desc: bool
+    start_ms: int | None
+    end_ms: int | None
+    columns: tuple[str, ...] | None
+
+
+def parse_row_query(request: web.Request) -> RowQuery:
+    columns = request.query.get("columns")
+    return RowQuery(limit=query_int(request, "limit", None) or None, offset=query_int(request, "offset", 0) or 0,
+                    desc=query_bool(request, "desc", False), start_ms=query_int(request, "start_ms", None),
+                    end_ms=query_int(request, "end_ms", None),
+                    columns=tuple(c.strip() for c in columns.split(",") if c.strip()) if columns else None)
+
+
+def query_bool(request: web.Request, name: str, default: bool) -> bool:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return _parse_bool(raw)
+    except ValueError:
+        raise invalid_parameter(name, f"must be true, false, 1 or 0, got {raw!r}") from None
+
+
+def readable_columns(info: TableInfo | None, kind: str, wanted: tuple[str, ...] | None) -> list[str]:
+    """The value columns a read-back returns: numeric, never a timestamp alias (§3.3.4), in table order."""
+    if info is None:
+        return []
+    names = [name for name, qtype in info.columns.items() if qtype in NUMERIC_TYPES
+             and name != info.designated and name.lower() not in TIMESTAMP_ALIASES]
+    if kind == "ohlcv":
+        names = [name for name in names if name in OHLCV_COLUMNS]
+    if wanted is not None:
+        names = [name for name in names if name in wanted]
+    return names
+
+
+def rows_sql(info: TableInfo, columns: list[str], query: RowQuery) -> str:
+    """One SELECT over validated, quoted identifiers: epoch µs first, then the value columns."""
+    ts = quoted(info.designated or "timestamp")
+    select = ", ".join([f"cast({ts} AS LONG)", *(quoted(c) for c in columns)])
+    where = [f"{ts} >= {query.start_ms * 1000}" if query.start_ms is not None else "",
+             f"{ts} < {query.end_ms * 1000}" if query.end_ms is not None else ""]
+    sql = f"SELECT {select} FROM {quoted(info.name)}"
+    if any(where):
+        sql += " WHERE " + " AND ".join(w for w in where if w)
+    sql += f" ORDER BY {ts}{' DESC' if query.desc else ''}"
+    if query.limit or query.offset:
+        sql += f" LIMIT {query.offset}, {query.offset + query.limit if query.limit else INT64[1]}"
+    return sql
+
+
+class RowEncoder:
+    """Turns QuestDB CSV lines (`epoch_us,v1,v2,...`) into row objects of §3.3.3/§3.3.4 without parsing every
+    number: numeric CSV cells are already JSON numbers, and an empty cell is null."""
+
+    def __init__(self, columns: list[str]) -> None:
+        self.keys = [dumps(c) + ":" for c in columns]
+
+    def encode(self, line: str) -> str:
+        cells = line.split(",")
+        ms = int(cells[0]) // 1000
+        if "I" in line or "N" in line:           # Infinity/NaN from a table written by another program
+            cells = [cells[0], *(finite_cell(c) for c in cells[1:])]
+        values = "".join("," + key + (cell or "null") for key, cell in zip(self.keys, cells[1:]))
+        return f'{{"timestamp_ms":{ms},"timestamp":"{iso_from_ms(ms)}"{values}}}'
+
+
+def finite_cell(cell: str) -> str:
+    try:
+        return cell if math.isfinite(float(cell)) else ""
+    except ValueError:
+        return ""
+
+
+async def relay_csv_lines(upstream: aiohttp.ClientResponse, response: web.StreamResponse,
+                          encode: Callable[[str], str], first: str = "") -> int:
+    """Stream QuestDB's CSV body (header skipped) through encode into a JSON array; returns the row count."""
+    count, pending, header_seen, out = 0, b"", False, []
+    separator = first
+    async for chunk in upstream.content.iter_chunked(1 << 16):
+        lines = (pending + chunk).split(b"\n")
+        pending = lines.pop()
+        for raw in lines:
+            line = raw.decode().rstrip("\r")
+            if not header_seen:
+                header_seen = True
+                continue
+            if line:
+                out.append(separator + encode(line))
+                separator = ","
+                count += 1
+        if out:
+            await response.write("".join(out).encode())
+            out.clear()
+    if pending.strip() and header_seen:
+        await response.write((separator + encode(pending.decode().rstrip("\r"))).encode())
+        count += 1
+    return count
+
+
+async def stream_json(request: web.Request, head: dict[str, Any], sql: str, encode: Callable[[str], str]
+                      ) -> web.StreamResponse:
+    """Stream `{...head, "rows": [...], "count": n}` from a QuestDB /exp query, count last (§2.3).
+    The upstream status is checked before the headers go out; a failure after that aborts the connection."""
+    async with request.app[QDB].export(sql) as upstream:
+        response = web.StreamResponse(headers={"Content-Type": "application/json; charset=utf-8"})
+        await response.prepare(request)
+        try:
+            await response.write(dumps(head)[:-1].encode() + b',"rows":[')
+            count = await relay_csv_lines(upstream, response, encode)
+            await response.write(f'],"count":{count}}}'.encode())
+        except Exception as e:
+            raise StreamAborted(f"row stream failed after {response.body_length} bytes: {one_line(e)}") from e
+    await response.write_eof()
+    return response
+
+
+async def dataset_rows_response(request: web.Request, kind: str) -> web.StreamResponse:
+    """GET /api/datasets/{id}/ohlcv and /indicators: every row ascending unless the query narrows it."""
+    dataset = await require_dataset(request)
+    query = parse_row_query(request)
+    table = dict(zip(ROW_KINDS, dataset_tables(dataset)))[kind]
+    info = await table_info(request.app[QDB], table)
+    columns = readable_columns(info, kind, query.columns)
+    head: dict[str, Any] = {"dataset_id": str(dataset["dataset_id"]), "measurement": table}
+    if kind == "indicator":
+        head["columns"] = columns
+    if info is None or info.designated is None:
+        return json_response({**head, "rows": [], "count": 0})
+    return await stream_json(request, head, rows_sql(info, columns, query), RowEncoder(columns).encode)
+
+
+async def require_dataset(request: web.Request) -> dict[str, Any]:
+    dataset_id = path_id(request)
+    dataset = await load_dataset(request.app[PG], dataset_id) if dataset_id else None
+    if dataset is None:
+        raise ApiError(404, "dataset_not_found", f"Dataset {request.match_info['id']} not found")
+    return dataset
+
+
+async def index_map_response(request: web.Request) -> web.StreamResponse:
+    """GET /api/datasets/{id}/index_map (§3.2.6): bar index → timestamp over [start_idx, end_idx)."""
+    dataset = await require_dataset(request)
+    kind = query_choice(request, "type", ("indicator", "ohlcv"), "indicator")
+    start = query_int(request, "start_idx", 0) or 0
+    end = query_int(request, "end_idx", None)
+    if end is not None and end < start:
+        raise invalid_parameter("end_idx", f"must not be below start_idx ({start}), got {end}")
+    table = dict(zip(ROW_KINDS, dataset_tables(dataset)))[kind or "indicator"]
+    info = await table_info(request.app[QDB], table)
+    count = (await table_bounds(request.app[QDB], info))[0]
+    end = count if end is None else min(end, count)
+    start = min(start, end)
+    head = {"dataset_id": str(dataset["dataset_id"]), "measurement": table, "type": kind,
+            "start_index": start, "end_index": end}
+    if info is None or info.designated is None or start == end:
+        return json_response({**head, "count": 0, "rows": []})
+    sql = f"SELECT cast({quoted(info.designated)} AS LONG) FROM {quoted(info.name)} LIMIT {start}, {end}"
+    index = iter(range(start, end))
+    return await stream_json(request, head, sql, lambda line: f'{{"index":{next(index)},"timestamp_ms":'
+                                                                f'{int(line) // 1000}}}')
+
+
+async def dataset_manifest(app: web.Application, dataset: Mapping[str, Any]) -> dict[str, Any]:
+    """The manifest of §3.2.5: the stored metadata overlaid with the dataset's current values; actual table
+    counts and bounds when QuestDB answers, else the stored ones."""
+    ohlcv, indicator = dataset_tables(dataset)
+    manifest = dict(dataset.get("metadata") or {})
+    try:
+        stats = await dataset_table_stats(app[QDB], {"ohlcv": ohlcv, "indicator": indicator})
+    except ApiError:
+        stats = {}
+    for kind, keys in MANIFEST_STAT_KEYS.items():
+        count, first, last = stats.get(kind, (0, None, None))
+        manifest[keys[0]] = count if kind in stats else int_or_zero(manifest.get(keys[0]))
+        manifest[keys[1]] = first if first is not None else stored_ms(manifest.get(keys[1]))
+        manifest[keys[2]] = last if last is not None else stored_ms(manifest.get(keys[2]))
+    manifest.update({
+        "version": 1, "dataset_id": str(dataset["dataset_id"]), "dataset_slug": dataset["dataset_slug"],
+        "symbol": dataset.get("symbol") or "UNKNOWN", "granularity": dataset.get("granularity") or "unknown",
+        "source": dataset.get("source"), "ohlcv_measurement": ohlcv, "indicator_measurement": indicator,
+        "lookback_rows": int(dataset.get("lookback_rows") or 0), "exported_at": manifest.get("exported_at"),
+        "bar_interval_ms": await bar_interval_ms(app, dataset, ohlcv),
+    })
+    return manifest
+
+
+def int_or_zero(value: Any) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else 0
+
+
+def stored_ms(value: Any) -> int | None:
+    """A manifest timestamp as integer ms (normalised); unknown (0, negative, not a number) → None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return None
+    return normalize_epoch_ms(value)
+
+
+GRANULARITY_RE = re.compile(r"^(\d+)(ms|s|m|h|d|w)$")
+GRANULARITY_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
+
+
+async def bar_interval_ms(app: web.Application, dataset: Mapping[str, Any], ohlcv: str) -> int:
+    """Stored value, else derived from granularity (<N>ms|s|m|h|d), else the gap of the first two bars, else 0."""
+    if int(dataset.get("bar_interval_ms") or 0) > 0:
+        return int(dataset["bar_interval_ms"])
+    match = GRANULARITY_RE.match((dataset.get("granularity") or "").strip().lower())
+    if match:
+        return int(match.group(1)) * GRANULARITY_MS[match.group(2)]
+    with contextlib.suppress(ApiError):
+        info = await table_info(app[QDB], ohlcv)
+        if info is not None and info.designated:
+            rows = await app[QDB].rows(f"SELECT cast({quoted(info.designated)} AS LONG) AS t "
+                                       f"FROM {quoted(info.name)} LIMIT 2")
+            if len(rows) == 2:
+                return (rows[1]["t"] - rows[0]["t"]) // 1000
+    return 0
+
+
+# --- CSV imports ---------------------------------------------------------------------------------------------
+# POST /api/questdb/import[/async] stores the upload on this node's disk, validates its header and queues a
+# questdb_import job. The job reads the file twice: pass 1 decides every column's type and finds every row
+# that cannot be written (so on_error=fail writes nothing), pass 2 streams ILP over TCP in batches. Then it
+# waits until QuestDB shows exactly the expected rows before it reports COMPLETED.
+
+UPLOAD_SUFFIX = ".upload"
+NUMERIC_TEXT = str.maketrans("", "", "0123456789.-+eE")   # what remains of a plain decimal literal: nothing
+BOOL_TEXT = {"true": True, "false": False}
+IMPORT_SCALAR_TYPES = {"LONG": "long", "INT": "long", "SHORT": "long", "BYTE": "long", "DOUBLE": "double",
+                       "FLOAT": "double", "BOOLEAN": "boolean", "STRING": "string", "VARCHAR": "string",
+                       "SYMBOL": "symbol"}
+INFERRED_TYPES = {"long": "LONG", "double": "DOUBLE", "boolean": "BOOLEAN", "string": "VARCHAR"}
+
+
+@dataclass
+class ImportRequest:
+    """The parameters of an import, from a JSON body, the query string (raw CSV) or multipart fields."""
+
+    measurement: str
+    filename: str | None
+    required_columns: list[str]
+    on_error: str
+    dedup_keys: list[str]
+    source: str
+
+
+def import_params(get: Callable[[str], Any], get_list: Callable[[str], list[str] | None], source: str,
+                  error: Callable[[str, str], ApiError]) -> ImportRequest:
+    """Validate import parameters; error(name, message) builds invalid_field or invalid_parameter."""
+    measurement = get("measurement")
+    if measurement is None or measurement == "":
+        raise bad_request("missing_fields", "measurement is required", missing_fields=["measurement"])
+    if not isinstance(measurement, str):
+        raise error("measurement", "must be a string")
+    if not MEASUREMENT_RE.match(measurement):
+        if source == "csv":
+            raise error("measurement", f"{measurement!r} is not a valid QuestDB table name")
+        valid_measurement(measurement)
+    filename, on_error = get("filename"), get("on_error") or "fail"
+    if filename is not None and not isinstance(filename, str):
+        raise error("filename", "must be a string")
+    if on_error not in ("fail", "skip"):
+        raise error("on_error", f"must be fail or skip, got {on_error!r}")
+    return ImportRequest(measurement=measurement, filename=filename or None,
+                         required_columns=get_list("required_columns") or [], on_error=on_error,
+                         dedup_keys=get_list("dedup_keys") or [], source=source)
+
+
+def comma_list(values: list[str]) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+async def receive_import(request: web.Request) -> tuple[ImportRequest, Path]:
+    """Parse parameters and store the CSV in the upload folder (streamed; never whole in memory)."""
+    config = request.app[CONFIG]
+    config.upload_dir.mkdir(parents=True, exist_ok=True)
+    path = config.upload_dir / f"{uuid.uuid4()}{UPLOAD_SUFFIX}"
+    try:
+        if request.content_type in JSON_TYPES:
+            spec = await receive_json_import(request, path)
+        elif request.content_type == "text/csv":
+            spec = import_params(request.query.get, lambda k: comma_list(request.query.getall(k, [])), "csv",
+                                 invalid_parameter)
+            await save_stream(request.content.iter_chunked(1 << 16), path, config.max_upload_bytes)
+        elif request.content_type == "multipart/form-data":
+            spec = await receive_multipart_import(request, path, config.max_upload_bytes)
+        else:
+            raise ApiError(415, "unsupported_media_type", f"Content-Type {request.content_type} is not "
+                           "supported; send application/json, text/csv or multipart/form-data")
+        check_csv_header(path, spec)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return spec, path
+
+
+async def receive_json_import(request: web.Request, path: Path) -> ImportRequest:
+    body = await read_json_object(request)
+
+    def get_list(key: str) -> list[str] | None:
+        values = get_array(body, key)
+        if values is not None and not all(isinstance(v, str) for v in values):
+            raise invalid_field(key, "must be an array of strings")
+        return values
+    spec = import_params(body.get, get_list, "json", lambda name, message: invalid_field(name, message))
+    data = body.get("data")
+    if data is None:
+        raise bad_request("missing_fields", "data (the CSV text) is required", missing_fields=["data"])
+    if not isinstance(data, str):
+        raise invalid_field("data", f"must be a string, got {json_type(data)}")
+    path.write_text(data, encoding="utf-8")
+    return spec
+
+
+async def receive_multipart_import(request: web.Request, path: Path, limit: int) -> ImportRequest:
+    fields: dict[str, list[str]] = collections.defaultdict(list)
+    file_name, have_file = None, False
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        if part.name == "file":
+            file_name, have_file = part.filename, True
+            await save_stream(part_chunks(part), path, limit)
+        elif part.name:
+            fields[part.name].append(await part.text())
+    spec = import_params(lambda k: fields[k][0] if fields.get(k) else None,
+                         lambda k: comma_list(fields.get(k, [])), "multipart",
+                         lambda name, message: invalid_field(name, message))
+    if not have_file:
+        raise bad_request("missing_fields", "a multipart part named file is required", missing_fields=["file"])
+    spec.filename = spec.filename or file_name
+    return spec
+
+
+async def part_chunks(part: Any) -> AsyncIterator[bytes]:
+    while chunk := await part.read_chunk(1 << 16):
+        yield chunk
+
+
+async def save_stream(chunks: AsyncIterator[bytes], path: Path, limit: int) -> None:
+    """Copy an upload to path chunk by chunk, answering 413 as soon as it passes the upload limit."""
+    size = 0
+    with path.open("wb") as out:
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, "payload_too_large", f"Upload larger than {limit // (1024 * 1024)} MiB")
+            out.write(chunk)
+
+
+def open_csv(path: Path) -> Any:
+    """A text stream over a stored upload: gzip by magic bytes, UTF-8 with the BOM stripped."""
+    with path.open("rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    opener = gzip.open if gzipped else open
+    return opener(path, "rt", encoding="utf-8-sig", newline="")
+
+
+def check_csv_header(path: Path, spec: ImportRequest) -> None:
+    """400 before anything is queued: no data, bad or duplicate header names, missing required columns."""
+    try:
+        with open_csv(path) as text:
+            reader = csv.reader(text)
+            header = next(reader, None)
+            first_row = next(reader, None)
+    except (UnicodeDecodeError, csv.Error, OSError, EOFError) as e:
+        raise bad_request("invalid_csv", f"CSV cannot be read: {one_line(e)}") from None
+    if not header or not any(h.strip() for h in header):
+        raise bad_request("invalid_csv", "CSV is empty; a header line is expected")
+    if first_row is None:
+        raise bad_request("invalid_csv", "CSV has a header but no data rows")
+    duplicates = sorted({h for h in header if header.count(h) > 1})
+    if duplicates:
+        raise bad_request("invalid_csv", f"CSV header repeats columns: {', '.join(duplicates)}")
+    for name in header:
+        if (problem := column_name_problem(name)) and name not in TIMESTAMP_ALIASES:
+            raise ApiError(400, "invalid_column", f"CSV column {name!r} {problem}")
+    missing = [] if any(a in header for a in TIMESTAMP_ALIASES) else ["timestamp_unix"]
+    missing += [c for c in spec.required_columns + spec.dedup_keys if c not in header and c not in missing]
+    if missing:
+        extra = {} if missing[0] != "timestamp_unix" else {"timestamp_columns": list(TIMESTAMP_ALIASES)}
+        raise bad_request("missing_columns", f"CSV is missing required columns: {', '.join(missing)}",
+                          missing_fields=missing, **extra)
+
+
+async def enqueue_import(app: web.Application, spec: ImportRequest, path: Path) -> dict[str, Any]:
+    payload = {**dataclasses.asdict(spec), "size_bytes": path.stat().st_size, "upload_path": str(path)}
+    try:
+        return await enqueue_job(app, "questdb_import", payload)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def remove_orphan_uploads(upload_dir: Path, live: set[str], finished: set[str], min_age_s: float = 60.0) -> int:
+    """Delete uploads whose job is final (e.g. cancelled before it ran) and old ones no unfinished job
+    refers to (left by a crash); a young unknown file may be an upload still in flight."""
+    removed = 0
+    for path in upload_dir.glob(f"*{UPLOAD_SUFFIX}") if upload_dir.is_dir() else []:
+        with contextlib.suppress(OSError):
+            if str(path) in live:
+                continue
+            if str(path) in finished or time.time() - path.stat().st_mtime > min_age_s:
+                path.unlink()
+                removed += 1
+    return removed
+
+
+@dataclass
+class ColumnPlan:
+    """How one CSV column is written: its stored name, ILP kind and QuestDB type, decided before sending."""
+
+    name: str
+    index: int                      # position in the CSV row
+    kind: str = "double"            # long | double | boolean | string | symbol
+    qtype: str = "DOUBLE"
+    new: bool = True                # absent from the table: created with qtype
+    raw_ok: bool = True             # double: every cell is a plain decimal literal, sent verbatim
+    maybe: set[str] = field(default_factory=lambda: {"long", "double", "boolean"})   # inference state
+
+    @property
+    def prefix(self) -> str:
+        return ilp_name(self.name) + "="
+
+
+@dataclass
+class ImportPlan:
+    """What pass 1 learned: column types, row counts, rejected rows and the keys sent (for verification)."""
+
+    header: list[str]
+    ts_index: int
+    columns: list[ColumnPlan]
+    dedup_keys: list[str]
+    rows_total: int = 0
+    rows_rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+    keys: Any = None                # array('q') of µs, or a set of tuples when dedup_keys are given
+    min_us: int | None = None
+    max_us: int | None = None
+
+    def reject(self, line: int, message: str) -> None:
+        self.rows_rejected += 1
+        if len(self.errors) < 10:
+            self.errors.append(f"line {line}: {message}")
+
+
+def csv_batches(path: Path, size: int) -> Iterator[tuple[list[list[str]], list[int]]]:
+    """(rows, line numbers) in batches of `size` data rows; blank lines are skipped."""
+    with open_csv(path) as text:
+        reader = csv.reader(text)
+        next(reader, None)
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        for row in reader:
+            if row:
+                rows.append(row)
+                lines.append(reader.line_num)
+                if len(rows) == size:
+                    yield rows, lines
+                    rows, lines = [], []
+        if rows:
+            yield rows, lines
+
+
+def plan_import(header: list[str], info: TableInfo | None, dedup_keys: list[str]) -> ImportPlan:
+    """Column plans from the header and, for a table that exists, its stored names and types."""
+    ts_name = next(a for a in TIMESTAMP_ALIASES if a in header)
+    plans = []
+    for index, name in enumerate(header):
+        if name in TIMESTAMP_ALIASES:
+            continue
+        stored = info.find(name) if info else None
+        if stored is None:
+            plans.append(ColumnPlan(name=name, index=index))
+            continue
+        if stored == info.designated:
+            continue
+        kind = IMPORT_SCALAR_TYPES.get(info.columns[stored])
+        if kind is None:
+            raise ImportFailed(f"column {stored} of {info.name} has type {info.columns[stored]}, "
+                               "which CSV imports cannot write")
+        plans.append(ColumnPlan(name=stored, index=index, kind=kind, qtype=info.columns[stored], new=False,
+                                maybe=set()))
+    keys: Any = set() if dedup_keys else array.array("q")
+    return ImportPlan(header=header, ts_index=header.index(ts_name), columns=plans, dedup_keys=dedup_keys,
+                      keys=keys)
+
+
+class ImportFailed(Exception):
+    """The import cannot succeed; the message is the job's error."""
+
+
+def timestamps_us(cells: tuple[str, ...]) -> list[int | None]:
+    """The designated time of each cell in µs: epochs normalised (N) to ms, ISO text to µs; None = invalid."""
+    try:
+        return [epoch_us(v) for v in map(int, cells)]
+    except ValueError:
+        return [cell_timestamp_us(c) for c in cells]
+
+
+def epoch_us(value: float) -> int | None:
+    if value < 0:
+        return None
+    ms = normalize_epoch_ms(value) if value > 0 else 0
+    return ms * 1000 if ms <= MAX_EPOCH_MS else None
+
+
+def cell_timestamp_us(cell: str) -> int | None:
+    text = cell.strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        moment = parse_iso(text)
+        if moment is None:
+            return None
+        us = (moment - EPOCH) // timedelta(microseconds=1)
+        return us if 0 <= us <= MAX_EPOCH_MS * 1000 else None
+    return epoch_us(number) if math.isfinite(number) else None
+
+
+def infer_column(plan: ColumnPlan, cells: tuple[str, ...]) -> None:
+    """Narrow a new column's candidate types with one batch of its cells (empty cells say nothing)."""
+    values = [c for c in cells if c]
+    if not values:
+        return
+    if "long" in plan.maybe:
+        try:
+            ints = list(map(int, values))
+            if min(ints) < INT64[0] or max(ints) > INT64[1]:
+                plan.maybe.discard("long")
+        except ValueError:
+            plan.maybe.discard("long")
+    if "double" in plan.maybe:
+        try:
+            list(map(float, values))
+            plan.raw_ok = plan.raw_ok and not "".join(values).translate(NUMERIC_TEXT)
+        except ValueError:
+            plan.maybe.discard("double")
+    if "boolean" in plan.maybe and not {v.lower() for v in values} <= BOOL_TEXT.keys():
+        plan.maybe.discard("boolean")
+
+
+def settle_types(plan: ImportPlan) -> None:
+    """After pass 1: all integers → LONG, all numeric → DOUBLE, all true/false → BOOLEAN, else VARCHAR."""
+    for column in plan.columns:
+        if column.new:
+            column.kind = next((k for k in ("long", "double", "boolean") if k in column.maybe), "string")
+            column.qtype = INFERRED_TYPES[column.kind]
+
+
+def convert_cells(column: ColumnPlan, cells: tuple[str, ...]) -> tuple[list[str | None], set[int]]:
+    """ILP field text (`name=value`, or a tag value) for each cell; None for null; plus the bad cell indices."""
+    prefix, bad = column.prefix, set()
+    if column.kind == "double" and column.raw_ok:
+        return [prefix + c if c else None for c in cells], bad
+    if column.kind == "long" and all(cells):
+        with contextlib.suppress(ValueError):
+            return [f"{prefix}{value}i" for value in map(int, cells)], bad
+    out: list[str | None] = []
+    for index, cell in enumerate(cells):
+        if not cell:
+            out.append(None)
+            continue
+        try:
+            out.append(CELL_FORMATTERS[column.kind](prefix, cell))
+        except ValueError:
+            out.append(None)
+            bad.add(index)
+    return out, bad
+
+
+def _double_cell(prefix: str, cell: str) -> str | None:
+    value = float(cell)
+    return prefix + repr(value) if math.isfinite(value) else None
+
+
+def _bool_cell(prefix: str, cell: str) -> str:
+    value = {"true": "t", "false": "f", "t": "t", "f": "f", "1": "t", "0": "f"}.get(cell.strip().lower())
+    if value is None:
+        raise ValueError(cell)
+    return prefix + value
+
+
+def _symbol_cell(prefix: str, cell: str) -> str:
+    if "\n" in cell or "\r" in cell:
+        raise ValueError(cell)
+    return prefix + cell.translate(ILP_TAG_ESCAPES)
+
+
+ILP_TAG_ESCAPES = str.maketrans({"\\": "\\\\", " ": "\\ ", ",": "\\,", "=": "\\="})
+CELL_FORMATTERS: dict[str, Callable[[str, str], str | None]] = {
+    "double": _double_cell,
+    "long": lambda prefix, cell: f"{prefix}{int(cell)}i",
+    "boolean": _bool_cell,
+    "string": lambda prefix, cell: prefix + '"' + cell.translate(ILP_STRING_ESCAPES) + '"',
+    "symbol": _symbol_cell,
+}
+
+
+def scan_column(column: ColumnPlan, cells: tuple[str, ...]) -> set[int]:
+    """Pass 1 for one column of a batch: narrow a new column's type, or find the cells an existing column
+    cannot take (their rows are rejected)."""
+    if column.new:
+        infer_column(column, cells)
+        return set()
+    if column.kind == "double":
+        values = [c for c in cells if c]
+        try:
+            list(map(float, values))
+        except ValueError:
+            column.raw_ok = False
+        else:
+            column.raw_ok = column.raw_ok and not "".join(values).translate(NUMERIC_TEXT)
+            return set()
+    formatter, bad = CELL_FORMATTERS[column.kind], set()
+    for index, cell in enumerate(cells):
+        if cell:
+            try:
+                formatter("", cell)
+            except ValueError:
+                bad.add(index)
+    return bad
+
+
+def well_formed(plan: ImportPlan, rows: list[list[str]], lines: list[int]
+                ) -> tuple[list[list[str]], list[int], dict[int, str]]:
+    """Rows with as many fields as the header, their lines, and {line: message} for the ragged ones."""
+    width = len(plan.header)
+    if all(len(row) == width for row in rows):
+        return rows, lines, {}
+    good, good_lines, ragged = [], [], {}
+    for row, line in zip(rows, lines):
+        if len(row) == width:
+            good.append(row)
+            good_lines.append(line)
+        else:
+            ragged[line] = f"expected {width} fields, got {len(row)}"
+    return good, good_lines, ragged
+
+
+def scan_batch(plan: ImportPlan, rows: list[list[str]], lines: list[int]) -> None:
+    """Pass 1 over one batch: count rows, reject the bad ones, infer types, remember the keys to verify."""
+    plan.rows_total += len(rows)
+    rows, lines, rejects = well_formed(plan, rows, lines)
+    bad: set[int] = set()
+    if rows:
+        cols = list(zip(*rows))
+        stamps = timestamps_us(cols[plan.ts_index])
+        for i, us in enumerate(stamps):
+            if us is None:
+                bad.add(i)
+                rejects[lines[i]] = (f"timestamp {cols[plan.ts_index][i]!r} is empty, unparsable or outside "
+                                     "1970-2262")
+        for column in plan.columns:
+            for i in scan_column(column, cols[column.index]) - bad:
+                bad.add(i)
+                rejects[lines[i]] = f"{column.name}: {cols[column.index][i]!r} is not a valid {column.qtype}"
+        remember_keys(plan, cols, stamps, bad)
+    for line in sorted(rejects):
+        plan.reject(line, rejects[line])
+
+
+def remember_keys(plan: ImportPlan, cols: list[tuple[str, ...]], stamps: list[int | None], bad: set[int]) -> None:
+    good = [us for i, us in enumerate(stamps) if i not in bad] if bad else stamps
+    if good:
+        plan.min_us = min(plan.min_us if plan.min_us is not None else good[0], min(good))
+        plan.max_us = max(plan.max_us if plan.max_us is not None else good[0], max(good))
+    if not plan.dedup_keys:
+        plan.keys.extend(good)
+        return
+    key_cols = [cols[plan.header.index(k)] for k in plan.dedup_keys]
+    for i, us in enumerate(stamps):
+        if i not in bad:
+            plan.keys.add((us, *(key_value(c[i]) for c in key_cols)))
+
+
+def key_value(cell: str) -> Any:
+    """A dedup key cell compared by value (1 == 1.0), whatever text QuestDB or the file uses."""
+    try:
+        return float(cell) if cell else None
+    except ValueError:
+        return cell
+
+
+def ilp_batch(plan: ImportPlan, table: str, rows: list[list[str]], lines: list[int]) -> tuple[bytes, int]:
+    """Pass 2 over one batch: ILP text of its good rows (the same rows pass 1 accepted) and their number."""
+    rows, lines, _ = well_formed(plan, rows, lines)
+    if not rows:
+        return b"", 0
+    cols = list(zip(*rows))
+    stamps = timestamps_us(cols[plan.ts_index])
+    bad = {i for i, us in enumerate(stamps) if us is None}
+    tags, fields, filler = [], [], None
+    for column in plan.columns:
+        out, wrong = convert_cells(column, cols[column.index])
+        bad |= wrong
+        (tags if column.kind == "symbol" else fields).append(out)
+        if column.kind == "double" and filler is None:
+            filler = column.prefix + "NaN"       # a pre-created DOUBLE column stores NaN as null
+    field_text = list(map(",".join, map(functools.partial(filter, None), zip(*fields)))) if fields else None
+    tag_text = ["".join("," + t for t in row if t) for row in zip(*tags)] if tags else None
+    head, out = ilp_name(table), []
+    for i, us in enumerate(stamps):
+        if i in bad:
+            continue
+        text = (field_text[i] if field_text else "") or filler
+        if text is None:
+            raise ImportFailed(f"line {lines[i]}: the row has no value to write")
+        out.append(f"{head}{tag_text[i] if tag_text else ''} {text} {us * 1000}\n")
+    return "".join(out).encode(), len(out)
+
+
+def distinct_keys(keys: Any) -> int:
+    """Distinct keys sent: cheap for the usual time-ordered file, a set otherwise."""
+    if isinstance(keys, set):
+        return len(keys)
+    if all(a < b for a, b in zip(keys, itertools.islice(keys, 1, None))):
+        return len(keys)
+    return len(set(keys))
+
+
+async def run_import_job(ctx: JobContext) -> dict[str, Any]:
+    """The questdb_import job (§3.7.5). The upload is deleted once the job reaches a final state; a job
+    released at shutdown or re-claimed elsewhere keeps it for the next attempt."""
+    path = Path(ctx.job.payload["upload_path"])
+    try:
+        return await import_file(ctx, path)
+    finally:
+        if not ctx.shutting_down and not ctx.lease_lost:
+            path.unlink(missing_ok=True)
+
+
+async def import_file(ctx: JobContext, path: Path) -> dict[str, Any]:
+    payload, qdb, started = ctx.job.payload, ctx.app[QDB], time.monotonic()
+    measurement = payload["measurement"]
+    if not path.exists():
+        raise ImportFailed(f"the uploaded file is gone ({path.name}); upload it again")
+    info = await table_info(qdb, measurement)
+    header = await asyncio.to_thread(read_header, path)
+    plan = plan_import(header, info, list(payload.get("dedup_keys") or []))
+    result = ctx.partial_result = import_result(plan, measurement, started)
+    await scan_file(ctx, plan, path)
+    result.update(import_result(plan, measurement, started))
+    if plan.rows_rejected and payload.get("on_error", "fail") == "fail":
+        raise ImportFailed(f"{plan.rows_rejected} of {plan.rows_total} rows cannot be imported, nothing was "
+                           f"written ({'; '.join(plan.errors[:3])}); fix them or import with on_error=skip")
+    info = await prepare_import_table(qdb, measurement, plan, info)
+    before = await rows_in_range(qdb, info, plan) if plan.min_us is not None else 0
+    expected = before + await new_keys(qdb, info, plan, before) if info.dedup else None
+    result["rows_written"] = await send_file(ctx, plan, path, info)
+    expected = expected if expected is not None else before + result["rows_written"]
+    await ctx.checkpoint(message="verifying rows in QuestDB", force=True)
+    result["rows_verified"] = await verify_import(ctx.app, info, plan, expected, before)
+    await refresh_datasets_using(ctx.app, info.name)
+    return finish_result(result, started)
+
+
+def read_header(path: Path) -> list[str]:
+    with open_csv(path) as text:
+        return next(csv.reader(text))
+
+
+async def scan_file(ctx: JobContext, plan: ImportPlan, path: Path) -> None:
+    """Pass 1, a batch at a time in a thread (the event loop keeps serving), with cancel checkpoints."""
+    batches = csv_batches(path, ctx.app[CONFIG].import_batch_rows)
+    try:
+        while (batch := await asyncio.to_thread(next, batches, None)) is not None:
+            await asyncio.to_thread(scan_batch, plan, *batch)
+            ctx.partial_result.update(rows_total=plan.rows_total, rows_rejected=plan.rows_rejected)
+            await ctx.checkpoint(progress=0, total=plan.rows_total, message=f"checking rows ({plan.rows_total})")
+    finally:
+        batches.close()
+    settle_types(plan)
+    await ctx.checkpoint(progress=0, total=plan.rows_total, message="checked", force=True)
+
+
+def import_result(plan: ImportPlan, measurement: str, started: float) -> dict[str, Any]:
+    return {"measurement": measurement, "rows_total": plan.rows_total, "rows_written": 0, "rows_verified": 0,
+            "rows_rejected": plan.rows_rejected, "errors": plan.errors,
+            "columns": [{"name": c.name, "type": c.qtype} for c in plan.columns],
+            "duration_ms": round((time.monotonic() - started) * 1000), "rows_per_s": 0}
+
+
+def finish_result(result: dict[str, Any], started: float) -> dict[str, Any]:
+    elapsed = time.monotonic() - started
+    return {**result, "duration_ms": round(elapsed * 1000),
+            "rows_per_s": round(result["rows_written"] / elapsed) if elapsed > 0 else 0}
+
+
+async def prepare_import_table(qdb: QuestDB, name: str, plan: ImportPlan, info: TableInfo | None) -> TableInfo:
+    """Create the table (WAL, partitioned, DEDUP on time plus dedup_keys) or add new columns and dedup."""
+    if info is None:
+        await create_table(qdb, name, [(c.name, c.qtype if c.kind != "symbol" else "SYMBOL") for c in plan.columns],
+                           dedup_keys=tuple(plan.dedup_keys))
+    else:
+        await add_columns(qdb, info.name, [(c.name, c.qtype) for c in plan.columns if c.new])
+        await enable_dedup(qdb, info, tuple(plan.dedup_keys))
+    fresh = await table_info(qdb, name)
+    if fresh is None or fresh.designated is None:
+        raise ImportFailed(f"QuestDB table {name} has no designated timestamp; imports need one")
+    return fresh
+
+
+async def rows_in_range(qdb: QuestDB, info: TableInfo, plan: ImportPlan) -> int:
+    ts = quoted(info.designated or "timestamp")
+    rows = await qdb.rows(f"SELECT count() AS n FROM {quoted(info.name)} "
+                          f"WHERE {ts} >= {plan.min_us} AND {ts} <= {plan.max_us}")
+    return int(rows[0]["n"])
+
+
+async def new_keys(qdb: QuestDB, info: TableInfo, plan: ImportPlan, before: int) -> int:
+    """How many of the file's distinct keys are not stored yet: only those can add rows to a DEDUP table."""
+    distinct = await asyncio.to_thread(distinct_keys, plan.keys)
+    if before == 0:
+        return distinct
+    ts = quoted(info.designated or "timestamp")
+    wanted = plan.keys if isinstance(plan.keys, set) else set(plan.keys)
+    select = ", ".join([f"cast({ts} AS LONG)", *(quoted(info.find(k) or k) for k in plan.dedup_keys)])
+    sql = (f"SELECT {select} FROM {quoted(info.name)} WHERE {ts} >= {plan.min_us} AND {ts} <= {plan.max_us}")
+    stored = 0
+    async with qdb.export(sql) as upstream:
+        header_seen = False
+        async for line in upstream.content:
+            if not header_seen:
+                header_seen = True
+                continue
+            cells = next(csv.reader([line.decode().rstrip("\r\n")]))
+            key = int(cells[0]) if not plan.dedup_keys else (int(cells[0]), *map(key_value, cells[1:]))
+            stored += key in wanted
+    return distinct - stored
+
+
+async def send_file(ctx: JobContext, plan: ImportPlan, path: Path, info: TableInfo) -> int:
+    """Pass 2: stream ILP over TCP. A dropped connection is retried from the start of the file (TCP confirms
+    nothing, and DEDUP makes the resent rows harmless); without DEDUP that would duplicate, so it fails."""
+    config, last_error = ctx.app[CONFIG], ""
+    for attempt in range(1, 4):
+        sender = IlpTcpSender(config.questdb_ilp_host, config.questdb_ilp_port, config.questdb_timeout_s)
+        try:
+            return await send_batches(ctx, plan, path, info, sender)
+        except IlpConnectionLost as e:
+            sender.abort()
+            last_error = str(e)
+            if not info.dedup:
+                raise ImportFailed(f"{e}; {info.name} has no DEDUP, so the import is not resent") from e
+            log.warning("import connection lost job_id=%s attempt=%d error=%s; resending",
+                        ctx.job.job_id, attempt, e)
+            await asyncio.sleep(0.5 * attempt)
+    raise ImportFailed(f"QuestDB ILP connection failed 3 times: {last_error}")
+
+
+async def send_batches(ctx: JobContext, plan: ImportPlan, path: Path, info: TableInfo,
+                       sender: IlpTcpSender) -> int:
+    total, sent = plan.rows_total, 0
+    batches = csv_batches(path, ctx.app[CONFIG].import_batch_rows)
+    await sender.connect()
+    try:
+        while (batch := await asyncio.to_thread(next, batches, None)) is not None:
+            data, count = await asyncio.to_thread(ilp_batch, plan, info.name, *batch)
+            await sender.send(data)
+            sent += count
+            ctx.partial_result["rows_written"] = sent
+            await ctx.checkpoint(progress=sent, message=f"importing {sent}/{total} rows")
+        await sender.close()
+    except JobCancelled:
+        with contextlib.suppress(IlpConnectionLost):
+            await sender.close()              # rows already sent stay (§3.7.4); flush them
+        raise
+    finally:
+        batches.close()
+    return sent
+
+
+async def verify_import(app: web.Application, info: TableInfo, plan: ImportPlan, expected: int, before: int) -> int:
+    """Wait (bounded by STAGE1_QUESTDB_TIMEOUT_S) until QuestDB shows exactly the expected rows in the
+    imported time range; return how many of the file's rows are confirmed visible."""
+    if plan.min_us is None:
+        return 0
+    qdb, deadline = app[QDB], time.monotonic() + app[CONFIG].questdb_timeout_s
+    while True:
+        count = await rows_in_range(qdb, info, plan)
+        if count == expected:
+            return expected - before if not info.dedup else await asyncio.to_thread(distinct_keys, plan.keys)
+        if time.monotonic() > deadline:
+            raise ImportFailed(f"QuestDB shows {count} rows in the imported time range, expected {expected} "
+                               f"({before} before the import); the import could not be verified")
+        await asyncio.sleep(0.1)
+
+
+async def refresh_datasets_using(app: web.Application, table: str) -> None:
+    """An import into a dataset's table refreshes that dataset's statistics and manifest keys (§3.7.5)."""
+    for row in await app[PG].fetchall(SQL_DATASET_TABLES):
+        kinds = [kind for kind, name in zip(ROW_KINDS, dataset_tables(row)) if name.lower() == table.lower()]
+        for kind in kinds:
+            await refresh_dataset_stats(app, str(row["dataset_id"]), written=kind)
+
+
+async def wait_for_final(app: web.Application, job_id: str, timeout_s: float) -> dict[str, Any]:
+    """The job once final, or as it is when timeout_s runs out (the synchronous import's wait)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        job = await get_job(app[PG], job_id)
+        if job["status"] in FINAL_STATUSES or time.monotonic() >= deadline:
+            return job
+        await asyncio.sleep(min(0.05, max(deadline - time.monotonic(), 0)))
 
 
 # --- Jobs: store ---------------------------------------------------------------------------------------------
@@ -1215,7 +2712,8 @@ async def run_noop_job(ctx: JobContext) -> dict[str, Any]:
 
 
 def builtin_job_types() -> dict[str, JobType]:
-    return {"noop": JobType(run_noop_job)}
+    return {"noop": JobType(run_noop_job),
+            "questdb_import": JobType(run_import_job, local_files=True)}   # its upload is on this node
 
 
 # --- Jobs: workers -------------------------------------------------------------------------------------------
@@ -1646,6 +3144,611 @@ def path_id(request: web.Request, name: str = "id") -> str | None:
 
 # --- Flows: datasets, runs, simulations (parsing and data access) -------------------------------------------
 
+def query_uuid(request: web.Request, name: str) -> str | None:
+    """An optional UUID filter in the query string, lowercase; 400 invalid_parameter when it is not one."""
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return None
+    if not UUID_RE.match(raw):
+        raise invalid_parameter(name, f"must be a UUID, got {raw!r}")
+    return raw.lower()
+
+
+def get_epoch_ms(body: Mapping[str, Any], key: str, path: str | None = None) -> int | None:
+    """An epoch field where 0 or a negative value means unknown (§2.2): None then, else normalised (N) to ms.
+    Any finite number is taken (a seconds value may carry a fraction); beyond 2262 → 400 invalid_field."""
+    value = get_number(body, key, path)
+    if value is None or value <= 0:
+        return None
+    ms = normalize_epoch_ms(value)
+    if ms > MAX_EPOCH_MS:
+        raise invalid_field(path or key, "is outside 1970-01-01 … 2262-04-11")
+    return ms
+
+
+def as_object(value: Any) -> dict[str, Any]:
+    """A stored JSON object for output: always an object, also for older rows holding a JSON string or null."""
+    value = parse_json_string(value, dict)
+    return value if isinstance(value, dict) else {}
+
+
+def as_array(value: Any) -> list[Any]:
+    value = parse_json_string(value, list)
+    return value if isinstance(value, list) else []
+
+
+def json_number(value: Any) -> int | float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def text_id(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+async def fetch_page(pg: Postgres, sql: str, count_sql: str, params: Mapping[str, Any]
+                     ) -> tuple[list[dict[str, Any]], int]:
+    """One page of a list plus the total of all matching rows (count(*) OVER () of the page query; a
+    separate count only when the page is empty, e.g. an offset past the end)."""
+    rows = await pg.fetchall(sql, params)
+    total = rows[0]["full_count"] if rows else await pg.fetchval(count_sql, params)
+    return rows, int(total)
+
+
+# Datasets (§3.2). Each stored field: (column, manifest key, kind, default on create). The merge of §3.2.4 takes
+# the first non-empty of (body field, manifest key) and keeps the stored value when both are empty.
+DATASET_FIELDS = (
+    ("symbol", "symbol", "text", "UNKNOWN"),
+    ("granularity", "granularity", "text", "unknown"),
+    ("source", "source", "text", None),
+    ("bar_interval_ms", "bar_interval_ms", "int64", 0),
+    ("lookback_rows", "lookback_rows", "int32", 0),
+    ("first_ohlcv_ts", "first_ohlcv_timestamp_ms", "epoch", None),
+    ("first_indicator_ts", "first_indicator_timestamp_ms", "epoch", None),
+    ("ohlcv_measurement", "ohlcv_measurement", "measurement", None),
+    ("indicator_measurement", "indicator_measurement", "measurement", None),
+)
+UNKNOWN_IS_EMPTY = frozenset({"symbol", "granularity"})
+DATASET_TABLE_COLUMNS = ("ohlcv_measurement", "indicator_measurement")
+
+
+@dataclass
+class DatasetPost:
+    """A parsed POST /api/datasets body."""
+    dataset_id: str | None                 # None: reuse the latest dataset with this slug, or a new UUID
+    dataset_slug: str | None
+    values: dict[str, Any]                 # column → first non-empty candidate; absent = keep the stored value
+    manifest: dict[str, Any]               # the incoming metadata, merged key by key into the stored one
+
+
+def is_empty(key: str, value: Any) -> bool:
+    """'No information' in the sense of §3.2.4: such a value never replaces a stored one."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        text = value.strip()
+        return not text or (key in UNKNOWN_IS_EMPTY and text.lower() == "unknown")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    is_timestamp = key in ("first_ohlcv_ts", "first_indicator_ts") or key.endswith("_timestamp_ms")
+    return value == 0 or (value < 0 and is_timestamp)
+
+
+def dataset_value(source: Mapping[str, Any], key: str, kind: str, path: str) -> Any:
+    """One merge candidate, typed and checked (400 on a bad value); None when it is empty."""
+    if kind == "epoch":
+        value: Any = get_epoch_ms(source, key, path)
+    elif kind in ("int64", "int32"):
+        value = get_int(source, key, path, bits=int(kind[3:]), minimum=0)
+    else:
+        value = get_str(source, key, path)
+    if is_empty(key, value):
+        return None
+    return valid_measurement(value, path) if kind == "measurement" else value
+
+
+def manifest_value(manifest: Mapping[str, Any], key: str, kind: str) -> Any:
+    """A candidate from the manifest. A manifest value of an odd type stays in the manifest as posted but feeds
+    no column (the desktop's export must not fail on it); a bad table name is still refused (§5.4)."""
+    try:
+        return dataset_value(manifest, key, kind, f"metadata.{key}")
+    except ApiError as e:
+        if e.code == "invalid_measurement":
+            raise
+        return None
+
+
+def parse_dataset_post(body: Mapping[str, Any]) -> DatasetPost:
+    """POST /api/datasets (§3.2.4), both desktop variants: metadata as an object or as a JSON string."""
+    dataset_id = get_uuid(body, "dataset_id")
+    slug = get_str(body, "dataset_slug")
+    slug = None if is_empty("dataset_slug", slug) else slug
+    if dataset_id is None and slug is None:
+        raise bad_request("missing_fields", "dataset_id or dataset_slug is required",
+                          missing_fields=["dataset_id", "dataset_slug"])
+    manifest = get_object(body, "metadata") or {}
+    values = {}
+    for column, key, kind, _default in DATASET_FIELDS:
+        value = dataset_value(body, column, kind, column)
+        value = manifest_value(manifest, key, kind) if value is None else value
+        if value is not None:
+            values[column] = value
+    return DatasetPost(dataset_id, slug, values, manifest)
+
+
+def table_slug(slug: str) -> str:
+    """<s> of §3.2.4: the slug with every character outside [A-Za-z0-9_-] replaced by '_'."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", slug)
+
+
+def dataset_tables(row: Mapping[str, Any]) -> tuple[str, str]:
+    """(OHLCV table, indicator table) of a stored dataset row: the column, else the manifest key, else
+    <s>_ohlcv / <s>_ind (§4.1). The desktop's direct upsert leaves the columns alone, so they win."""
+    manifest = as_object(row.get("metadata"))
+    names = []
+    for column, suffix in zip(DATASET_TABLE_COLUMNS, ("_ohlcv", "_ind")):
+        candidates = (row.get(column), manifest.get(column))
+        name = next((c for c in candidates if isinstance(c, str) and MEASUREMENT_RE.match(c)), None)
+        names.append(name or table_slug(str(row.get("dataset_slug") or row["dataset_id"])) + suffix)
+    return names[0], names[1]
+
+
+def merge_manifest(stored: Any, incoming: Mapping[str, Any]) -> dict[str, Any]:
+    """Key by key (§3.2.4): a new key is added; a known key is replaced unless the incoming value is empty.
+    Nested values are replaced whole."""
+    merged = as_object(stored)
+    for key, value in incoming.items():
+        if key not in merged or not is_empty(key, value):
+            merged[key] = value
+    return merged
+
+
+def merge_dataset(stored: Mapping[str, Any], post: DatasetPost, dataset_id: str) -> dict[str, Any]:
+    """The row after a POST: incoming non-empty values win, else the stored value, else the create default.
+    Resolved table names must pass §5.4 and are written into the manifest too (§3.2.1)."""
+    row: dict[str, Any] = {"dataset_id": dataset_id,
+                           "dataset_slug": post.dataset_slug or stored.get("dataset_slug") or dataset_id}
+    for column, _key, kind, default in DATASET_FIELDS:
+        if kind != "measurement":
+            incoming, kept = post.values.get(column), stored.get(column)
+            row[column] = incoming if incoming is not None else kept if kept is not None else default
+    row["metadata"] = merge_manifest(stored.get("metadata"), post.manifest)
+    current = dataset_tables({**stored, "dataset_slug": row["dataset_slug"]})
+    for column, name in zip(DATASET_TABLE_COLUMNS, current):
+        row[column] = row["metadata"][column] = valid_measurement(post.values.get(column) or name, column)
+    return row
+
+
+async def upsert_dataset(pg: Postgres, post: DatasetPost) -> tuple[str, bool]:
+    """Create or merge one dataset in one transaction; returns (dataset_id, created)."""
+    async with pg.transaction() as cur:
+        dataset_id = post.dataset_id
+        if dataset_id is None:
+            await cur.execute(SQL_DATASET_ID_FOR_SLUG, {"dataset_slug": post.dataset_slug})
+            found = await cur.fetchone()
+            dataset_id = str(found["dataset_id"]) if found else str(uuid.uuid4())
+        await cur.execute(SQL_CLAIM_DATASET, {"dataset_id": dataset_id,
+                                              "dataset_slug": post.dataset_slug or dataset_id})
+        created = await cur.fetchone() is not None
+        await cur.execute(SQL_LOCK_DATASET, {"dataset_id": dataset_id})
+        row = merge_dataset(await cur.fetchone(), post, dataset_id)
+        await cur.execute(SQL_UPDATE_DATASET, {**row, "metadata": pg_json(row["metadata"])})
+    return dataset_id, created
+
+
+async def load_dataset(pg: Postgres, dataset_id: str) -> dict[str, Any] | None:
+    """The stored datasets row (all columns), or None; an id that is not a UUID matches nothing."""
+    if not UUID_RE.match(dataset_id):
+        return None
+    return await pg.fetchone(SQL_GET_DATASET, {"dataset_id": dataset_id.lower()})
+
+
+async def fetch_dataset(pg: Postgres, dataset_id: str | None) -> dict[str, Any]:
+    """The dataset object of §3.2.1; 404 dataset_not_found."""
+    row = await pg.fetchone(SQL_GET_DATASET_OBJECT, {"dataset_id": dataset_id}) if dataset_id else None
+    if row is None:
+        raise ApiError(404, "dataset_not_found", f"Dataset {dataset_id} not found")
+    return dataset_json(row)
+
+
+def first_bar_ms(declared: int | None, stored_first: datetime | None) -> int | None:
+    """first_*_ts: the declared value normalised (the desktop's direct upsert may write seconds), else the
+    first stored bar."""
+    if declared is not None and declared > 0:
+        return normalize_epoch_ms(declared)
+    return ms_from_datetime(stored_first)
+
+
+def dataset_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The dataset object of §3.2.1. The metadata copies of the table names always equal the top-level ones,
+    because the desktop reads the copies first."""
+    ohlcv, indicator = dataset_tables(row)
+    metadata = {**as_object(row["metadata"]), "ohlcv_measurement": ohlcv, "indicator_measurement": indicator}
+    return {
+        "dataset_id": str(row["dataset_id"]), "dataset_slug": row["dataset_slug"],
+        "symbol": row["symbol"] or "UNKNOWN", "granularity": row["granularity"] or "unknown",
+        "source": row["source"], "ohlcv_measurement": ohlcv, "indicator_measurement": indicator,
+        "bar_interval_ms": int(row["bar_interval_ms"] or 0), "lookback_rows": int(row["lookback_rows"] or 0),
+        "first_ohlcv_ts": first_bar_ms(row["first_ohlcv_ts"], row["ohlcv_first_ts"]),
+        "first_indicator_ts": first_bar_ms(row["first_indicator_ts"], row["indicator_first_ts"]),
+        "ohlcv_row_count": int(row["ohlcv_row_count"] or 0),
+        "indicator_row_count": int(row["indicator_row_count"] or 0),
+        "ohlcv_first_ts": iso(row["ohlcv_first_ts"]), "ohlcv_last_ts": iso(row["ohlcv_last_ts"]),
+        "indicator_first_ts": iso(row["indicator_first_ts"]), "indicator_last_ts": iso(row["indicator_last_ts"]),
+        "run_count": int(row["run_count"]), "simulation_count": int(row["simulation_count"]),
+        "metadata": metadata, "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"]),
+    }
+
+
+async def list_datasets(pg: Postgres, limit: int, offset: int) -> dict[str, Any]:
+    rows, total = await fetch_page(pg, SQL_LIST_DATASETS, SQL_COUNT_DATASETS, {"limit": limit, "offset": offset})
+    return {"datasets": [dataset_json(r) for r in rows], "count": len(rows), "total": total}
+
+
+# Walk-forward runs (§3.4). Fold index ranges and their accepted aliases.
+FOLD_RANGES = (("train_start_idx", "train_start"), ("train_end_idx", "train_end"),
+               ("test_start_idx", "test_start"), ("test_end_idx", "test_end"))
+FOLD_TIMES = ("train_start_ts_ms", "train_end_ts_ms", "test_start_ts_ms", "test_end_ts_ms")
+FOLD_COPIES = (("hit_rate", "metrics", "hit_rate"), ("short_hit_rate", "metrics", "short_hit_rate"),
+               ("profit_factor_test", "metrics", "profit_factor_test"),
+               ("long_threshold", "thresholds", "long_optimal"), ("short_threshold", "thresholds", "short_optimal"))
+
+
+@dataclass
+class RunPost:
+    """A parsed POST /api/runs body: the run's columns and one row per fold, ready for SQL."""
+    run: dict[str, Any]
+    folds: list[dict[str, Any]]
+
+
+def parse_run_post(body: Mapping[str, Any]) -> RunPost:
+    """POST /api/runs (§3.4.1): {"run": {...}, "folds": [...]}, run.folds, or a flat legacy body."""
+    run, prefix = body, ""
+    if body.get("run") is not None:
+        run, prefix = body["run"], "run."
+        if not isinstance(run, dict):
+            raise invalid_field("run", f"must be an object, got {json_type(run)}")
+    if body.get("folds") is not None:
+        base, folds = "folds", get_array(body, "folds") or []
+    else:
+        base = f"{prefix}folds"
+        folds = get_array(run, "folds", base) or []
+    for index, fold in enumerate(folds):
+        if not isinstance(fold, dict):
+            raise invalid_field(f"{base}[{index}]", f"must be an object, got {json_type(fold)}")
+    walk_config = get_object(run, "walk_config", f"{prefix}walk_config") or {}
+    measurement = get_str(run, "prediction_measurement", f"{prefix}prediction_measurement") or None
+    if measurement is None and isinstance(walk_config.get("prediction_measurement"), str):
+        measurement = walk_config["prediction_measurement"] or None
+    missing = missing_run_fields(run, prefix, measurement) + missing_fold_fields(folds, base)
+    if missing:
+        raise bad_request("missing_fields", f"Missing required fields: {', '.join(missing[:20])}",
+                          missing_fields=missing)
+    fields = parse_run_fields(run, prefix, walk_config, measurement)
+    return RunPost(fields, parse_folds(folds, base, fields["run_id"]))
+
+
+def missing_run_fields(run: Mapping[str, Any], prefix: str, measurement: str | None) -> list[str]:
+    missing = [f"{prefix}{key}" for key in ("run_id", "dataset_id") if run.get(key) in (None, "")]
+    return missing + ([f"{prefix}prediction_measurement"] if measurement is None else [])
+
+
+def missing_fold_fields(folds: list[dict[str, Any]], base: str) -> list[str]:
+    """JSON paths of absent required fold fields, e.g. folds[12].test_end_idx (an alias counts as present)."""
+    missing = []
+    for index, fold in enumerate(folds):
+        if fold.get("fold_number") is None:
+            missing.append(f"{base}[{index}].fold_number")
+        missing += [f"{base}[{index}].{key}" for key, alias in FOLD_RANGES
+                    if fold.get(key) is None and fold.get(alias) is None]
+    return missing
+
+
+def get_string_array(body: Mapping[str, Any], key: str, path: str) -> list[str]:
+    values = get_array(body, key, path) or []
+    for index, value in enumerate(values):
+        if not isinstance(value, str):
+            raise invalid_field(f"{path}[{index}]", f"must be a string, got {json_type(value)}")
+    return values
+
+
+def parse_run_fields(run: Mapping[str, Any], prefix: str, walk_config: dict[str, Any],
+                     measurement: str | None) -> dict[str, Any]:
+    """The run's columns (§3.4.1). JSON values stay as posted, so their integer-ness survives (§2.3)."""
+    def path(key: str) -> str:
+        return prefix + key
+    return {
+        "run_id": get_uuid(run, "run_id", path("run_id")),
+        "dataset_id": get_uuid(run, "dataset_id", path("dataset_id")),
+        "dataset_slug": get_str(run, "dataset_slug", path("dataset_slug")),
+        "prediction_measurement": valid_measurement(measurement, path("prediction_measurement")),
+        "target_column": get_str(run, "target_column", path("target_column")),
+        "feature_columns": get_string_array(run, "feature_columns", path("feature_columns")),
+        "hyperparameters": get_object(run, "hyperparameters", path("hyperparameters")) or {},
+        "walk_config": walk_config,
+        "summary_metrics": get_object(run, "summary_metrics", path("summary_metrics")) or {},
+        "status": get_str(run, "status", path("status")) or "UNKNOWN",
+        "requested_by": get_str(run, "requested_by", path("requested_by")),
+        "started_at": get_timestamp(run, "started_at", path("started_at")),
+        "completed_at": get_timestamp(run, "completed_at", path("completed_at")),
+        "duration_ms": get_int(run, "duration_ms", path("duration_ms"), minimum=0),
+    }
+
+
+def parse_folds(folds: list[dict[str, Any]], base: str, run_id: str) -> list[dict[str, Any]]:
+    parsed, seen = [], set()
+    for index, fold in enumerate(folds):
+        row = parse_fold(fold, f"{base}[{index}]", run_id)
+        if row["fold_number"] in seen:
+            raise bad_request("duplicate_fold", f"fold_number {row['fold_number']} appears twice",
+                              fold_number=row["fold_number"], field=f"{base}[{index}].fold_number")
+        seen.add(row["fold_number"])
+        parsed.append(row)
+    return parsed
+
+
+def parse_fold(fold: Mapping[str, Any], path: str, run_id: str) -> dict[str, Any]:
+    """One fold (§3.4.1), as a row of SQL_UPSERT_FOLDS. Numbers are stored as posted, never renumbered."""
+    fold_run = get_uuid(fold, "run_id", f"{path}.run_id")
+    if fold_run is not None and fold_run != run_id:
+        raise bad_request("run_id_mismatch", f"{path}.run_id {fold_run} differs from run_id {run_id}",
+                          field=f"{path}.run_id")
+    row = {"fold_number": get_int(fold, "fold_number", f"{path}.fold_number", bits=32, minimum=0)}
+    for key, alias in FOLD_RANGES:
+        used = key if fold.get(key) is not None else alias
+        row[key] = get_int(fold, used, f"{path}.{used}", minimum=0)
+    for key in FOLD_TIMES:
+        row[key] = get_int(fold, key, f"{path}.{key}", minimum=0)
+        if row[key] is not None and row[key] > MAX_EPOCH_MS:
+            raise invalid_field(f"{path}.{key}", "is outside 1970-01-01 … 2262-04-11")
+    for key in ("samples_train", "samples_test"):
+        row[key] = get_int(fold, key, f"{path}.{key}", bits=32, minimum=0)
+    row["best_iteration"] = get_int(fold, "best_iteration", f"{path}.best_iteration", bits=32)
+    row["best_score"] = get_number(fold, "best_score", f"{path}.best_score")
+    row["thresholds"] = get_object(fold, "thresholds", f"{path}.thresholds") or {}
+    row["metrics"] = get_object(fold, "metrics", f"{path}.metrics") or {}
+    return row
+
+
+async def save_run(pg: Postgres, post: RunPost) -> tuple[bool, int]:
+    """Upsert the run and every fold in one transaction (§3.4.1); returns (created, folds now stored)."""
+    json_columns = ("feature_columns", "hyperparameters", "walk_config", "summary_metrics")
+    params = {**post.run, **{key: pg_json(post.run[key]) for key in json_columns}}
+    async with pg.transaction() as cur:
+        await cur.execute(SQL_UPSERT_RUN, params)
+        created = (await cur.fetchone())["created"]
+        if post.folds:
+            await cur.execute(SQL_UPSERT_FOLDS, {"run_id": post.run["run_id"], "folds": pg_json(post.folds)})
+        await cur.execute(SQL_COUNT_FOLDS, {"run_id": post.run["run_id"]})
+        fold_count = (await cur.fetchone())["fold_count"]
+    return bool(created), int(fold_count)
+
+
+async def load_run(pg: Postgres, run_id: str) -> dict[str, Any] | None:
+    """The stored walkforward_runs row, or None; an id that is not a UUID matches nothing."""
+    if not UUID_RE.match(run_id):
+        return None
+    return await pg.fetchone(SQL_GET_RUN, {"run_id": run_id.lower()})
+
+
+async def fetch_run(pg: Postgres, run_id: str | None) -> dict[str, Any]:
+    """The run object of §3.4.2 with every fold, sorted by fold_number; 404 run_not_found."""
+    row = await pg.fetchone(SQL_GET_RUN_OBJECT, {"run_id": run_id}) if run_id else None
+    if row is None:
+        raise ApiError(404, "run_not_found", f"Run {run_id} not found")
+    return run_json(row, await pg.fetchall(SQL_GET_FOLDS, {"run_id": run_id}))
+
+
+def run_json(row: Mapping[str, Any], folds: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The run object of §3.4.2 (folds only in the detail). JSON columns are always objects / arrays."""
+    walk_config = as_object(row["walk_config"])
+    fallback = walk_config.get("prediction_measurement")
+    measurement = row["prediction_measurement"] or (fallback if isinstance(fallback, str) else "")
+    run = {
+        "run_id": str(row["run_id"]), "dataset_id": str(row["dataset_id"]),
+        "dataset_slug": row["known_dataset_slug"] or row["dataset_slug"] or re.sub(r"_wf\d+$", "", measurement),
+        "prediction_measurement": measurement, "target_column": row["target_column"],
+        "feature_columns": as_array(row["feature_columns"]), "hyperparameters": as_object(row["hyperparameters"]),
+        "walk_config": walk_config, "summary_metrics": as_object(row["summary_metrics"]),
+        "status": row["status"], "requested_by": row["requested_by"],
+        "started_at": iso(row["started_at"]), "completed_at": iso(row["completed_at"]),
+        "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"]),
+        "duration_ms": row["duration_ms"], "fold_count": int(row["fold_count"]),
+    }
+    if folds is not None:
+        run["folds"] = [fold_json(fold) for fold in folds]
+    return run
+
+
+def fold_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A fold object; the debugger shows only top-level values, so a few metrics and thresholds are copied up."""
+    fold = {key: row[key] for key in ("fold_number", *(k for k, _ in FOLD_RANGES), *FOLD_TIMES, "samples_train",
+                                      "samples_test", "best_iteration", "best_score")}
+    nested = {"thresholds": as_object(row["thresholds"]), "metrics": as_object(row["metrics"])}
+    fold.update(run_id=str(row["run_id"]), **nested)
+    fold.update({name: json_number(nested[source].get(key)) for name, source, key in FOLD_COPIES})
+    return fold
+
+
+async def list_runs(pg: Postgres, dataset_id: str | None, limit: int, offset: int) -> dict[str, Any]:
+    params = {"dataset_id": dataset_id, "limit": limit, "offset": offset}
+    rows, total = await fetch_page(pg, SQL_LIST_RUNS, SQL_COUNT_RUNS, params)
+    return {"runs": [run_json(r) for r in rows], "count": len(rows), "total": total}
+
+
+async def list_dataset_runs(pg: Postgres, dataset_id: str | None, limit: int, offset: int) -> dict[str, Any]:
+    """§3.4.5: runs name datasets the server may not know, so 404 only when neither a dataset nor a run does."""
+    if dataset_id is None:
+        raise ApiError(404, "dataset_not_found", "Dataset not found")
+    page = await list_runs(pg, dataset_id, limit, offset)
+    if page["total"] == 0 and not await pg.fetchval(SQL_DATASET_EXISTS, {"dataset_id": dataset_id}):
+        raise ApiError(404, "dataset_not_found", f"Dataset {dataset_id} not found")
+    return page
+
+
+# Simulations (§3.5). A trade posted without trade_id gets uuid5(NAMESPACE_URL, "<simulation_id>:trade:<n>"),
+# n its 1-based position: the desktop's own name for it, so a re-POST replaces instead of duplicating.
+TRADE_NUMBERS = ("size", "entry_price", "exit_price", "pnl", "return_pct", "entry_signal", "exit_signal")
+TRADE_TIMES = (("entry_timestamp_ms", "entry_timestamp"), ("exit_timestamp_ms", "exit_timestamp"))
+# Keys of a trade that are not copied into its metadata; simulation_id, trade_index, bar_timestamp are the server's.
+TRADE_KEYS = frozenset({"trade_id", "simulation_id", "trade_index", "fold_index", "side", "metadata",
+                        "bar_timestamp", *TRADE_NUMBERS, *(k for pair in TRADE_TIMES for k in pair)})
+TRADE_SIDES = ("long", "short")
+TRADE_BATCH = 5000                     # trades per INSERT statement: bounded statement size, few round trips
+
+
+@dataclass
+class SimulationPost:
+    """A parsed POST /api/simulations body: the simulation's columns, its buckets and trades as SQL rows."""
+    simulation: dict[str, Any]
+    buckets: list[dict[str, Any]]
+    trades: list[dict[str, Any]]
+
+
+def derived_trade_id(simulation_id: str, position: int) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{simulation_id}:trade:{position}"))
+
+
+def parse_simulation_post(body: Mapping[str, Any]) -> SimulationPost:
+    """POST /api/simulations (§3.5.1). run_id and dataset_id are never checked against stored rows."""
+    simulation_id = get_uuid(body, "simulation_id")
+    if simulation_id is None:
+        raise bad_request("missing_fields", "Missing required fields: simulation_id",
+                          missing_fields=["simulation_id"])
+    simulation = {"simulation_id": simulation_id, "run_id": get_uuid(body, "run_id"),
+                  "dataset_id": get_uuid(body, "dataset_id"),
+                  "started_at": get_timestamp(body, "started_at"), "completed_at": get_timestamp(body, "completed_at"),
+                  "config": get_object(body, "config") or {},
+                  "summary_metrics": get_object(body, "summary_metrics") or {}}
+    for key in ("input_run_measurement", "questdb_namespace", "mode", "status"):
+        simulation[key] = get_str(body, key)
+    buckets = [parse_bucket(b, i) for i, b in enumerate(get_array(body, "buckets") or [])]
+    reject_repeats([b["side"] for b in buckets], "buckets", "side")
+    trades = [parse_trade(t, i, simulation_id) for i, t in enumerate(get_array(body, "trades") or [])]
+    reject_repeats([t["trade_id"] for t in trades], "trades", "trade_id")
+    return SimulationPost(simulation, buckets, trades)
+
+
+def reject_repeats(values: list[Any], array: str, key: str) -> None:
+    seen: set[Any] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise bad_request("invalid_rows", f"{array}[{index}].{key} {value!r} appears twice",
+                              row_index=index, field=f"{array}[{index}].{key}")
+        seen.add(value)
+
+
+def parse_bucket(bucket: Any, index: int) -> dict[str, Any]:
+    path = f"buckets[{index}]"
+    if not isinstance(bucket, dict):
+        raise invalid_field(path, f"must be an object, got {json_type(bucket)}")
+    if not get_str(bucket, "side", f"{path}.side"):
+        raise bad_request("missing_fields", f"Missing required fields: {path}.side", missing_fields=[f"{path}.side"])
+    row = {"side": bucket["side"], "notes": get_str(bucket, "notes", f"{path}.notes")}
+    for key in ("trade_count", "win_count"):
+        row[key] = get_int(bucket, key, f"{path}.{key}", minimum=0)
+    for key in ("profit_factor", "avg_return_pct", "max_drawdown_pct"):
+        row[key] = get_number(bucket, key, f"{path}.{key}")
+    return row
+
+
+def parse_trade(trade: Any, index: int, simulation_id: str) -> dict[str, Any]:
+    """One trade as a row of SQL_INSERT_TRADES; keys this contract does not name go into its metadata."""
+    path = f"trades[{index}]"
+    if not isinstance(trade, dict):
+        raise invalid_field(path, f"must be an object, got {json_type(trade)}")
+    side = trade.get("side")
+    if not isinstance(side, str) or side.lower() not in TRADE_SIDES:
+        raise bad_request("invalid_rows", f"{path}.side must be long or short, got {side!r}",
+                          row_index=index, field=f"{path}.side")
+    row = {"trade_id": get_uuid(trade, "trade_id", f"{path}.trade_id") or derived_trade_id(simulation_id, index + 1),
+           "trade_index": index + 1, "side": side.lower(),
+           "fold_index": get_int(trade, "fold_index", f"{path}.fold_index", bits=32)}
+    row.update({key: get_number(trade, key, f"{path}.{key}") for key in TRADE_NUMBERS})
+    for column, key in TRADE_TIMES:
+        used = key if trade.get(key) is not None else column
+        row[column] = get_epoch_ms(trade, used, f"{path}.{used}")
+    row["bar_timestamp"] = iso_from_ms(row["entry_timestamp_ms"])
+    extra = {key: value for key, value in trade.items() if key not in TRADE_KEYS}
+    row["metadata"] = {**(get_object(trade, "metadata", f"{path}.metadata") or {}), **extra}
+    return row
+
+
+async def save_simulation(pg: Postgres, post: SimulationPost) -> bool:
+    """Upsert the simulation and replace all of its buckets and trades in one transaction (§3.5.1); returns
+    created. A trade id owned by another simulation → 409 trade_conflict, and nothing is written."""
+    sid = post.simulation["simulation_id"]
+    params = {**post.simulation, "config": pg_json(post.simulation["config"]),
+              "summary_metrics": pg_json(post.simulation["summary_metrics"])}
+    try:
+        async with pg.transaction() as cur:
+            await reject_foreign_trades(cur, sid, [t["trade_id"] for t in post.trades])
+            await cur.execute(SQL_UPSERT_SIMULATION, params)
+            created = (await cur.fetchone())["created"]
+            await cur.execute(SQL_DELETE_BUCKETS, {"simulation_id": sid})
+            await cur.execute(SQL_DELETE_TRADES, {"simulation_id": sid})
+            if post.buckets:
+                await cur.execute(SQL_INSERT_BUCKETS, {"simulation_id": sid, "buckets": pg_json(post.buckets)})
+            for start in range(0, len(post.trades), TRADE_BATCH):
+                batch = pg_json(post.trades[start:start + TRADE_BATCH])
+                await cur.execute(SQL_INSERT_TRADES, {"simulation_id": sid, "trades": batch})
+    except psycopg2.errors.UniqueViolation as e:    # another simulation committed one of these ids meanwhile
+        raise ApiError(409, "trade_conflict", "A trade_id of this body belongs to another simulation") from e
+    return bool(created)
+
+
+async def reject_foreign_trades(cur: aiopg.Cursor, simulation_id: str, trade_ids: list[str]) -> None:
+    if not trade_ids:
+        return
+    await cur.execute(SQL_FOREIGN_TRADE, {"simulation_id": simulation_id, "trade_ids": trade_ids})
+    row = await cur.fetchone()
+    if row is not None:
+        raise ApiError(409, "trade_conflict", f"Trade {row['trade_id']} belongs to simulation "
+                       f"{row['simulation_id']}", trade_id=str(row["trade_id"]),
+                       simulation_id=str(row["simulation_id"]))
+
+
+async def fetch_simulation(pg: Postgres, simulation_id: str | None) -> dict[str, Any]:
+    """The simulation object of §3.5.2; 404 simulation_not_found."""
+    params = {"simulation_id": simulation_id}
+    row = await pg.fetchone(SQL_GET_SIMULATION_OBJECT, params) if simulation_id else None
+    if row is None:
+        raise ApiError(404, "simulation_not_found", f"Simulation {simulation_id} not found")
+    return simulation_json(row)
+
+
+def simulation_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    simulation = {key: row[key] for key in ("input_run_measurement", "questdb_namespace", "mode", "status")}
+    simulation.update({key: iso(row[key]) for key in ("started_at", "completed_at", "created_at", "updated_at")})
+    return {**simulation, "simulation_id": str(row["simulation_id"]), "run_id": text_id(row["run_id"]),
+            "dataset_id": text_id(row["dataset_id"]), "config": as_object(row["config"]),
+            "summary_metrics": as_object(row["summary_metrics"]), "trade_count": int(row["trade_count"]),
+            "buckets": as_array(row["buckets"])}
+
+
+async def list_simulations(pg: Postgres, run_id: str | None, dataset_id: str | None, limit: int,
+                           offset: int) -> dict[str, Any]:
+    params = {"run_id": run_id, "dataset_id": dataset_id, "limit": limit, "offset": offset}
+    rows, total = await fetch_page(pg, SQL_LIST_SIMULATIONS, SQL_COUNT_SIMULATIONS, params)
+    return {"simulations": [simulation_json(r) for r in rows], "count": len(rows), "total": total}
+
+
+async def list_trades(pg: Postgres, simulation_id: str | None, limit: int, offset: int) -> dict[str, Any]:
+    """§3.5.5: entry time ascending, trades without one last, then trade_index; 404 simulation_not_found."""
+    params = {"simulation_id": simulation_id, "limit": limit, "offset": offset}
+    rows = await pg.fetchall(SQL_LIST_TRADES, params) if simulation_id else []
+    if not rows and not (simulation_id and await pg.fetchval(SQL_SIMULATION_EXISTS, params)):
+        raise ApiError(404, "simulation_not_found", f"Simulation {simulation_id} not found")
+    total = rows[0]["full_count"] if rows else await pg.fetchval(SQL_COUNT_TRADES, params)
+    return {"simulation_id": simulation_id, "trades": [trade_json(r) for r in rows], "count": len(rows),
+            "total": int(total)}
+
+
+def trade_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    trade = {key: row[key] for key in ("trade_index", "fold_index", "side", *TRADE_NUMBERS,
+                                       "entry_timestamp_ms", "exit_timestamp_ms")}
+    return {**trade, "trade_id": str(row["trade_id"]), "simulation_id": str(row["simulation_id"]),
+            "bar_timestamp": iso(row["bar_timestamp"]), "metadata": as_object(row["metadata"])}
+
 
 # --- Handlers: health ----------------------------------------------------------------------------------------
 
@@ -1716,15 +3819,107 @@ async def get_readyz(request: web.Request) -> web.Response:
 
 # --- Handlers: datasets -------------------------------------------------------------------------------------
 
+async def get_datasets(request: web.Request) -> web.Response:
+    limit, offset = query_page(request)
+    return json_response(await list_datasets(request.app[PG], limit, offset))
+
+
+async def post_dataset(request: web.Request) -> web.Response:
+    """Upsert (§3.2.4): 201 created or 200 updated, with the dataset object after a best-effort stats refresh."""
+    post = parse_dataset_post(await read_json_object(request))
+    dataset_id, created = await upsert_dataset(request.app[PG], post)
+    await refresh_dataset_stats(request.app, dataset_id)
+    return json_response(await fetch_dataset(request.app[PG], dataset_id), status=201 if created else 200)
+
+
+async def get_dataset_detail(request: web.Request) -> web.Response:
+    return json_response(await fetch_dataset(request.app[PG], path_id(request)))
+
+
+async def get_dataset_runs(request: web.Request) -> web.Response:
+    limit, offset = query_page(request)
+    return json_response(await list_dataset_runs(request.app[PG], path_id(request), limit, offset))
+
+
+# --- Handlers: dataset rows ---------------------------------------------------------------------------------
+
+async def post_ohlcv_append(request: web.Request) -> web.Response:
+    return await append_response(request, "ohlcv")
+
+
+async def post_indicators_append(request: web.Request) -> web.Response:
+    return await append_response(request, "indicator")
+
+
+async def append_response(request: web.Request, kind: str) -> web.Response:
+    dataset = await require_dataset(request)
+    batch = parse_append(await read_json_object(request), kind)
+    return json_response(await append_dataset_rows(request.app, dataset, kind, batch))
+
+
+async def get_ohlcv(request: web.Request) -> web.StreamResponse:
+    return await dataset_rows_response(request, "ohlcv")
+
+
+async def get_indicators(request: web.Request) -> web.StreamResponse:
+    return await dataset_rows_response(request, "indicator")
+
+
+async def get_index_map(request: web.Request) -> web.StreamResponse:
+    return await index_map_response(request)
+
+
+async def get_manifest(request: web.Request) -> web.Response:
+    return json_response(await dataset_manifest(request.app, await require_dataset(request)))
+
 
 # --- Handlers: runs -----------------------------------------------------------------------------------------
+
+async def post_run(request: web.Request) -> web.Response:
+    """Save a run and its folds atomically (§3.4.1): 201 new run, 200 updated."""
+    post = parse_run_post(await read_json_object(request))
+    created, fold_count = await save_run(request.app[PG], post)
+    return json_response({"run_id": post.run["run_id"], "dataset_id": post.run["dataset_id"],
+                          "fold_count": fold_count, "folds_received": len(post.folds)},
+                         status=201 if created else 200)
+
+
+async def get_runs(request: web.Request) -> web.Response:
+    limit, offset = query_page(request)
+    return json_response(await list_runs(request.app[PG], query_uuid(request, "dataset_id"), limit, offset))
+
+
+async def get_run_detail(request: web.Request) -> web.Response:
+    """GET /api/runs/{id} and its alias /api/walkforward/runs/{id} (§3.4.3, §3.4.4)."""
+    return json_response(await fetch_run(request.app[PG], path_id(request)))
 
 
 # --- Handlers: simulations ----------------------------------------------------------------------------------
 
+async def post_simulation(request: web.Request) -> web.Response:
+    """Save a simulation, replacing its buckets and trades (§3.5.1): 201 new, 200 replaced."""
+    post = parse_simulation_post(await read_json_object(request))
+    created = await save_simulation(request.app[PG], post)
+    return json_response({"simulation_id": post.simulation["simulation_id"], "trade_count": len(post.trades),
+                          "bucket_count": len(post.buckets)}, status=201 if created else 200)
+
+
+async def get_simulations(request: web.Request) -> web.Response:
+    limit, offset = query_page(request)
+    run_id, dataset_id = query_uuid(request, "run_id"), query_uuid(request, "dataset_id")
+    return json_response(await list_simulations(request.app[PG], run_id, dataset_id, limit, offset))
+
+
+async def get_simulation_detail(request: web.Request) -> web.Response:
+    return json_response(await fetch_simulation(request.app[PG], path_id(request)))
+
+
+async def get_simulation_trades(request: web.Request) -> web.Response:
+    limit, offset = query_page(request, default_limit=1000, max_limit=100_000)
+    return json_response(await list_trades(request.app[PG], path_id(request), limit, offset))
+
 
 # --- Handlers: QuestDB --------------------------------------------------------------------------------------
-
 
 async def post_questdb_query(request: web.Request) -> web.Response:
     body = await read_json_object(request)
@@ -1992,9 +4187,31 @@ async def questdb_ctx(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
+async def sweep_uploads(app: web.Application) -> None:
+    """Delete uploads that no unfinished job needs (at start-up, then from the supervisor)."""
+    await app[PG].connected.wait()
+    try:
+        rows = await app[PG].fetchall(SQL_UPLOAD_REFERENCES)
+    except ApiError as e:
+        log.warning("upload sweep skipped error=%s", e.message)
+        return
+    live = {row["path"] for row in rows if row["live"]}
+    finished = {row["path"] for row in rows if not row["live"]}
+    removed = await asyncio.to_thread(remove_orphan_uploads, app[CONFIG].upload_dir, live, finished)
+    if removed:
+        log.info("upload sweep removed=%d dir=%s", removed, app[CONFIG].upload_dir)
+
+
+async def sweep_uploads_forever(app: web.Application, every_s: float = 300.0) -> None:
+    while True:
+        await sweep_uploads(app)
+        await asyncio.sleep(every_s)
+
+
 async def workers_ctx(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     ws = app[WORKERS] = WorkerSet(slots=config.worker_slots)
+    sweeper = asyncio.create_task(sweep_uploads_forever(app))
     if config.worker_slots:
         ws.tasks = [asyncio.create_task(worker_loop(app, slot)) for slot in range(config.worker_slots)]
         helpers = [asyncio.create_task(supervisor_loop(app)), asyncio.create_task(listen_for_jobs(app))]
@@ -2003,6 +4220,7 @@ async def workers_ctx(app: web.Application) -> AsyncIterator[None]:
     else:
         helpers = []
     yield
+    sweeper.cancel()
     await stop_workers(app, ws, helpers)
 
 
@@ -2041,9 +4259,29 @@ def routes() -> list[tuple[str, str, Callable[[web.Request], Awaitable[web.Strea
         ("GET", "/readyz", get_readyz),
         ("GET", "/api/health", get_api_health),
         # datasets
+        ("GET", "/api/datasets", get_datasets),
+        ("POST", "/api/datasets", post_dataset),
+        ("GET", "/api/datasets/{id}", get_dataset_detail),
+        ("GET", "/api/datasets/{id}/runs", get_dataset_runs),
+        ("GET", "/api/datasets/{id}/manifest", get_manifest),
+        ("GET", "/api/datasets/{id}/index_map", get_index_map),
+        ("GET", "/api/datasets/{id}/ohlcv", get_ohlcv),
+        ("POST", "/api/datasets/{id}/ohlcv/append", post_ohlcv_append),
+        ("GET", "/api/datasets/{id}/indicators", get_indicators),
+        ("POST", "/api/datasets/{id}/indicators/append", post_indicators_append),
         # runs
+        ("GET", "/api/runs", get_runs),
+        ("POST", "/api/runs", post_run),
+        ("GET", "/api/runs/{id}", get_run_detail),
+        ("GET", "/api/walkforward/runs/{id}", get_run_detail),
         # simulations
+        ("GET", "/api/simulations", get_simulations),
+        ("POST", "/api/simulations", post_simulation),
+        ("GET", "/api/simulations/{id}", get_simulation_detail),
+        ("GET", "/api/simulations/{id}/trades", get_simulation_trades),
         # questdb
+        ("POST", "/api/questdb/import", post_import),
+        ("POST", "/api/questdb/import/async", post_import_async),
         ("GET", "/api/runs/{id}/predictions", get_run_predictions),
         ("POST", "/api/questdb/query", post_questdb_query),
         ("POST", "/api/questdb/export", post_questdb_export),
@@ -2067,6 +4305,7 @@ def create_app(config: Config, *, job_types: Mapping[str, JobType] | None = None
     app[CONFIG] = config
     app[JOB_TYPES] = {**builtin_job_types(), **(job_types or {})}
     app[STARTED] = time.monotonic()
+    app[TABLE_LOCKS] = collections.defaultdict(asyncio.Lock)
     for method, path, handler in routes():
         app.router.add_route(method, path, handler, expect_handler=expect_continue)
     app.cleanup_ctx.extend([postgres_ctx, questdb_ctx, workers_ctx])

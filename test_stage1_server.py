@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import json
 import os
 import signal
@@ -20,6 +21,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import aiopg
 import pytest
 from aiohttp import web
@@ -1040,14 +1042,1130 @@ async def test_health_and_metrics_report_busy_slots(start_app: Any) -> None:
 
 # --- Datasets ------------------------------------------------------------------------------------------------
 
+def is_iso(value: Any) -> bool:
+    """YYYY-MM-DDTHH:MM:SSZ, or with .mmm (§2.5)."""
+    return isinstance(value, str) and value.endswith("Z") and len(value) in (20, 24) and \
+        s1.parse_iso(value) is not None
+
+
+def uid() -> str:
+    return str(uuid.uuid4())
+
+
+def new_slug() -> str:
+    return f"flows_{uuid.uuid4().hex[:10]}"
+
+
+def strict_json(text: str) -> Any:
+    """Parse a response body, failing on any NaN/Infinity token (clients reject such documents)."""
+    assert_no_float_tokens(text)
+    return json.loads(text, parse_constant=lambda token: pytest.fail(f"non-finite token {token}"))
+
+
+async def post_ok(client: Any, path: str, body: Any, status: int) -> dict[str, Any]:
+    resp = await client.post(path, json=body)
+    text = await resp.text()
+    assert resp.status == status, text
+    assert resp.content_type == "application/json"
+    return strict_json(text)
+
+
+async def get_ok(client: Any, path: str) -> dict[str, Any]:
+    resp = await client.get(path, headers={"Content-Type": "application/json"})   # as both clients send it
+    text = await resp.text()
+    assert resp.status == 200, text
+    return strict_json(text)
+
+
+def assert_types(obj: dict[str, Any], ints: tuple[str, ...] = (), maybe_ints: tuple[str, ...] = (),
+                 isos: tuple[str, ...] = (), objects: tuple[str, ...] = (), arrays: tuple[str, ...] = ()) -> None:
+    """Each key has its JSON type: integers are ints (never floats or booleans), ISO strings end in Z."""
+    for key in ints:
+        assert type(obj[key]) is int, (key, obj[key])
+    for key in maybe_ints:
+        assert obj[key] is None or type(obj[key]) is int, (key, obj[key])
+    for key in isos:
+        assert obj[key] is None or is_iso(obj[key]), (key, obj[key])
+    for key in objects:
+        assert isinstance(obj[key], dict), (key, obj[key])
+    for key in arrays:
+        assert isinstance(obj[key], list), (key, obj[key])
+
+
+def assert_dataset_types(d: dict[str, Any]) -> None:
+    assert_types(d, ints=("bar_interval_ms", "lookback_rows", "ohlcv_row_count", "indicator_row_count", "run_count",
+                          "simulation_count"),
+                 maybe_ints=("first_ohlcv_ts", "first_indicator_ts"), objects=("metadata",),
+                 isos=("ohlcv_first_ts", "ohlcv_last_ts", "indicator_first_ts", "indicator_last_ts", "created_at",
+                       "updated_at"))
+    assert d["created_at"] and d["updated_at"] and uuid.UUID(d["dataset_id"]).hex
+    assert d["metadata"]["ohlcv_measurement"] == d["ohlcv_measurement"]
+    assert d["metadata"]["indicator_measurement"] == d["indicator_measurement"]
+
+
+def manifest(dataset_id: str, slug: str, **overrides: Any) -> dict[str, Any]:
+    """The desktop's dataset manifest (§3.2.4)."""
+    return {"dataset_id": dataset_id, "dataset_slug": slug, "symbol": "BTCUSDT", "granularity": "4h",
+            "source": "laptop_imgui", "ohlcv_measurement": f"{slug}_ohlcv", "indicator_measurement": f"{slug}_ind",
+            "bar_interval_ms": 14_400_000, "lookback_rows": 120, "ohlcv_rows": 1000, "indicator_rows": 880,
+            "first_ohlcv_timestamp_ms": 1_700_000_000_000, "first_indicator_timestamp_ms": 1_700_432_000_000,
+            "exported_at": "2026-11-01T10:00:00Z", **overrides}
+
+
+def variant_a(dataset_id: str, slug: str, **overrides: Any) -> dict[str, Any]:
+    """Export step 1: metadata as an object, symbol present."""
+    return {"dataset_id": dataset_id, "dataset_slug": slug, "symbol": "BTCUSDT", "granularity": "4h",
+            "bar_interval_ms": 14_400_000, "lookback_rows": 120, "first_ohlcv_ts": 1_700_000_000_000,
+            "first_indicator_ts": 1_700_432_000_000, "metadata": manifest(dataset_id, slug), **overrides}
+
+
+def variant_b(dataset_id: str, slug: str, **overrides: Any) -> dict[str, Any]:
+    """Export step 3: metadata as a pretty-printed JSON string, no symbol, first_ohlcv_ts 0, seconds for indicators."""
+    meta = manifest(dataset_id, slug, lookback_rows=121, bar_interval_ms=3_600_000,
+                    exported_at="2026-11-01T10:05:00Z", first_indicator_timestamp_ms=1_700_432_000)
+    return {"dataset_id": dataset_id, "dataset_slug": slug, "granularity": "4h", "bar_interval_ms": 3_600_000,
+            "lookback_rows": 121, "first_ohlcv_ts": 0, "first_indicator_ts": 1_700_432_000,
+            "metadata": json.dumps(meta, indent=2), **overrides}
+
+
+def thin_variant(dataset_id: str, slug: str) -> dict[str, Any]:
+    """The run-save path's re-post (§6.3 step 1): unknown granularity, zero interval, no first_ohlcv_ts."""
+    meta = {"dataset_id": dataset_id, "dataset_slug": slug, "symbol": "unknown", "granularity": "unknown",
+            "ohlcv_measurement": "", "indicator_measurement": f"{slug}_ind", "bar_interval_ms": 0,
+            "lookback_rows": 37, "first_ohlcv_timestamp_ms": 0, "last_ohlcv_timestamp_ms": -1, "ohlcv_rows": 0,
+            "exported_at": "2026-11-30T08:00:00Z"}
+    return {"dataset_id": dataset_id, "dataset_slug": slug, "symbol": "unknown", "granularity": "unknown",
+            "bar_interval_ms": 0, "lookback_rows": 37, "first_indicator_ts": 1_700_432_000, "metadata": meta}
+
+
+async def test_datasets_export_flow_variant_a_then_b(client: Any) -> None:
+    """§6.1 steps 1-3: variant A creates (201), GET adopts the id, variant B updates (200) and decides
+    bar_interval_ms and lookback_rows; first_indicator_ts sent in seconds comes back in ms."""
+    dataset_id, slug = uid(), new_slug()
+    created = await post_ok(client, "/api/datasets", variant_a(dataset_id, slug), 201)
+    assert_dataset_types(created)
+    assert (created["dataset_id"], created["dataset_slug"], created["symbol"]) == (dataset_id, slug, "BTCUSDT")
+    assert (created["first_ohlcv_ts"], created["first_indicator_ts"]) == (1_700_000_000_000, 1_700_432_000_000)
+    assert (created["ohlcv_measurement"], created["indicator_measurement"]) == (f"{slug}_ohlcv", f"{slug}_ind")
+    assert created["metadata"]["source"] == "laptop_imgui" and created["source"] == "laptop_imgui"
+    assert await get_ok(client, f"/api/datasets/{dataset_id}") == created
+    updated = await post_ok(client, "/api/datasets", variant_b(dataset_id, slug), 200)
+    assert_dataset_types(updated)
+    assert (updated["bar_interval_ms"], updated["lookback_rows"]) == (3_600_000, 121)
+    assert (updated["first_ohlcv_ts"], updated["first_indicator_ts"]) == (1_700_000_000_000, 1_700_432_000_000)
+    assert (updated["symbol"], updated["granularity"], updated["created_at"]) == ("BTCUSDT", "4h",
+                                                                                  created["created_at"])
+    assert updated["metadata"]["exported_at"] == "2026-11-01T10:05:00Z"
+    listed = await get_ok(client, "/api/datasets?limit=200&offset=0")
+    item = next(d for d in listed["datasets"] if d["dataset_id"] == dataset_id)
+    assert item == updated and item["dataset_slug"] == slug
+
+
+async def test_datasets_thin_repost_does_not_erase_stored_values(client: Any) -> None:
+    """Empty values (unknown, 0, negative, blank) never overwrite; lookback_rows and exported_at do."""
+    dataset_id, slug = uid(), new_slug()
+    before = await post_ok(client, "/api/datasets", variant_a(dataset_id, slug), 201)
+    after = await post_ok(client, "/api/datasets", thin_variant(dataset_id, slug), 200)
+    for key in ("symbol", "granularity", "bar_interval_ms", "first_ohlcv_ts", "first_indicator_ts",
+                "ohlcv_measurement", "indicator_measurement", "source"):
+        assert after[key] == before[key], key
+    assert after["lookback_rows"] == 37 and after["metadata"]["exported_at"] == "2026-11-30T08:00:00Z"
+    for key in ("symbol", "granularity", "bar_interval_ms", "first_ohlcv_timestamp_ms", "ohlcv_rows"):
+        assert after["metadata"][key] == before["metadata"][key], key
+    assert after["metadata"]["lookback_rows"] == 37 and after["metadata"]["last_ohlcv_timestamp_ms"] == -1
+
+
+async def test_datasets_repost_is_idempotent(client: Any, pg_pool: aiopg.Pool) -> None:
+    """Repeating either variant leaves one dataset with the same values, answered 200."""
+    dataset_id, slug = uid(), new_slug()
+    first = await post_ok(client, "/api/datasets", variant_a(dataset_id, slug), 201)
+    await post_ok(client, "/api/datasets", variant_b(dataset_id, slug), 200)
+    second = await post_ok(client, "/api/datasets", variant_b(dataset_id, slug), 200)
+    third = await post_ok(client, "/api/datasets", variant_b(dataset_id, slug), 200)
+    assert {**second, "updated_at": None} == {**third, "updated_at": None}
+    assert third["created_at"] == first["created_at"]
+    assert await sql(pg_pool, "SELECT count(*) FROM datasets WHERE dataset_slug = %s", (slug,)) == [(1,)]
+
+
+async def test_datasets_slug_collision_creates_a_second_dataset(client: Any) -> None:
+    """dataset_slug is not unique: a new id with a known slug is a new dataset, never an error."""
+    slug, ids = new_slug(), [uid(), uid()]
+    for dataset_id in ids:
+        await post_ok(client, "/api/datasets", variant_a(dataset_id, slug), 201)
+    listed = await get_ok(client, "/api/datasets?limit=1000")
+    assert sorted(d["dataset_id"] for d in listed["datasets"] if d["dataset_slug"] == slug) == sorted(ids)
+
+
+async def test_datasets_without_id_reuse_the_latest_with_that_slug(client: Any) -> None:
+    """No dataset_id: the most recently updated dataset with the slug is updated, else a UUID v4 is made."""
+    slug, older, newer = new_slug(), uid(), uid()
+    await post_ok(client, "/api/datasets", variant_a(older, slug), 201)
+    await post_ok(client, "/api/datasets", variant_a(newer, slug), 201)
+    body = {"dataset_slug": slug, "granularity": "1d"}
+    assert (await post_ok(client, "/api/datasets", body, 200))["dataset_id"] == newer
+    fresh = await post_ok(client, "/api/datasets", {"dataset_slug": new_slug()}, 201)
+    assert uuid.UUID(fresh["dataset_id"]).version == 4
+    assert (fresh["symbol"], fresh["granularity"], fresh["bar_interval_ms"], fresh["first_ohlcv_ts"]) == \
+        ("UNKNOWN", "unknown", 0, None)
+
+
+async def test_datasets_unknown_id_is_404_then_found_by_slug(client: Any) -> None:
+    """§6.1 step 2's fallback: GET of an unknown id is 404 dataset_not_found (also for non-UUID text), and the
+    list lets the client find the dataset by its slug; ids match case-insensitively."""
+    dataset_id, slug = uid(), new_slug()
+    await post_ok(client, "/api/datasets", variant_a(dataset_id, slug), 201)
+    for other in (uid(), "not-a-uuid", "0"):
+        await assert_error(await client.get(f"/api/datasets/{other}"), 404, "dataset_not_found")
+    listed = await get_ok(client, "/api/datasets?limit=200&offset=0")
+    assert [d["dataset_id"] for d in listed["datasets"] if d["dataset_slug"] == slug] == [dataset_id]
+    assert (await get_ok(client, f"/api/datasets/{dataset_id.upper()}"))["dataset_id"] == dataset_id
+
+
+async def test_datasets_list_wrapper_count_total_and_paging(client: Any) -> None:
+    """The list is {"datasets", "count", "total"}, newest first, paged by limit/offset."""
+    assert await get_ok(client, "/api/datasets") == {"datasets": [], "count": 0, "total": 0}
+    ids = [uid() for _ in range(3)]
+    for dataset_id in ids:
+        await post_ok(client, "/api/datasets", variant_a(dataset_id, new_slug()), 201)
+    page = await get_ok(client, "/api/datasets?limit=2&offset=0")
+    assert (page["count"], page["total"], [d["dataset_id"] for d in page["datasets"]]) == (2, 3, ids[::-1][:2])
+    for d in page["datasets"]:
+        assert_dataset_types(d)
+    rest = await get_ok(client, "/api/datasets?limit=2&offset=2")
+    assert (rest["count"], rest["total"], rest["datasets"][0]["dataset_id"]) == (1, 3, ids[0])
+    assert await get_ok(client, "/api/datasets?offset=9") == {"datasets": [], "count": 0, "total": 3}
+    assert (await get_ok(client, "/api/datasets?limit=5000"))["count"] == 3
+
+
+@pytest.mark.parametrize("query", ["limit=-1", "limit=abc", "offset=1.5"])
+async def test_datasets_list_bad_paging_is_invalid_parameter(client: Any, query: str) -> None:
+    """A bad limit/offset is 400 invalid_parameter naming the parameter."""
+    body = await assert_error(await client.get(f"/api/datasets?{query}"), 400, "invalid_parameter")
+    assert body["parameter"] == query.split("=")[0]
+
+
+async def test_datasets_default_table_names_from_slug(client: Any) -> None:
+    """Without names in body or manifest the tables are <s>_ohlcv / <s>_ind, <s> = slug with [^A-Za-z0-9_-] → _."""
+    body = {"dataset_id": uid(), "dataset_slug": "BTC 4h.v2-x", "metadata": {"note": "n"}}
+    d = await post_ok(client, "/api/datasets", body, 201)
+    assert (d["ohlcv_measurement"], d["indicator_measurement"]) == ("BTC_4h_v2-x_ohlcv", "BTC_4h_v2-x_ind")
+    assert d["metadata"] == {"note": "n", "ohlcv_measurement": "BTC_4h_v2-x_ohlcv",
+                             "indicator_measurement": "BTC_4h_v2-x_ind"}
+
+
+async def test_datasets_time_series_export_names_one_table_twice(client: Any) -> None:
+    """The Time Series window's variant A names its indicator table as both tables; it is accepted as is."""
+    dataset_id, slug = uid(), new_slug()
+    meta = {"ohlcv_measurement": "ts_export_ind", "indicator_measurement": "ts_export_ind", "lookback_rows": 0}
+    body = {"dataset_id": dataset_id, "dataset_slug": slug, "symbol": "ETHUSDT", "granularity": "1h",
+            "bar_interval_ms": 3_600_000, "lookback_rows": 0, "first_indicator_ts": 1_700_000_000, "metadata": meta}
+    d = await post_ok(client, "/api/datasets", body, 201)
+    assert (d["ohlcv_measurement"], d["indicator_measurement"], d["lookback_rows"]) == \
+        ("ts_export_ind", "ts_export_ind", 0)
+    assert d["first_indicator_ts"] == 1_700_000_000_000
+
+
+@pytest.mark.parametrize("body, status, code, field", [
+    ({"granularity": "4h"}, 400, "missing_fields", None),
+    ({"dataset_id": "", "dataset_slug": "  "}, 400, "missing_fields", None),
+    ({"dataset_id": "nope", "dataset_slug": "x"}, 400, "invalid_uuid", "dataset_id"),
+    ({"dataset_id": 5, "dataset_slug": "x"}, 400, "invalid_field", "dataset_id"),
+    ({"dataset_slug": ["x"]}, 400, "invalid_field", "dataset_slug"),
+    ({"dataset_slug": "x", "bar_interval_ms": "4h"}, 400, "invalid_field", "bar_interval_ms"),
+    ({"dataset_slug": "x", "bar_interval_ms": 1.5}, 400, "invalid_field", "bar_interval_ms"),
+    ({"dataset_slug": "x", "lookback_rows": -1}, 400, "invalid_field", "lookback_rows"),
+    ({"dataset_slug": "x", "lookback_rows": 2**31}, 400, "invalid_field", "lookback_rows"),
+    ({"dataset_slug": "x", "first_ohlcv_ts": "2024-01-01"}, 400, "invalid_field", "first_ohlcv_ts"),
+    ({"dataset_slug": "x", "first_ohlcv_ts": 1e20}, 400, "invalid_field", "first_ohlcv_ts"),
+    ({"dataset_slug": "x", "metadata": 5}, 400, "invalid_field", "metadata"),
+    ({"dataset_slug": "x", "metadata": "{not json"}, 400, "invalid_field", "metadata"),
+    ({"dataset_slug": "x", "metadata": "[1, 2]"}, 400, "invalid_field", "metadata"),
+    ({"dataset_slug": "x", "symbol": 7}, 400, "invalid_field", "symbol"),
+    ({"dataset_slug": "x", "ohlcv_measurement": "bad..name"}, 400, "invalid_measurement", None),
+    ({"dataset_slug": "x", "metadata": {"indicator_measurement": "a b"}}, 400, "invalid_measurement", None),
+    ({"dataset_slug": "x" * 130}, 400, "invalid_measurement", None),
+])
+async def test_datasets_post_rejects_bad_bodies(client: Any, pg_pool: aiopg.Pool, body: dict[str, Any],
+                                                status: int, code: str, field: str | None) -> None:
+    """Bad POST /api/datasets bodies get their status and code, and nothing is stored."""
+    error = await assert_error(await client.post("/api/datasets", json=body), status, code)
+    assert error.get("field") == field
+    assert await sql(pg_pool, "SELECT count(*) FROM datasets") == [(0,)]
+
+
+async def test_datasets_post_needs_a_json_object(client: Any) -> None:
+    """Transport rules of §2.2 hold for this endpoint too."""
+    json_type = {"Content-Type": "application/json"}
+    await assert_error(await client.post("/api/datasets", data=b"[1]", headers=json_type), 400, "invalid_body")
+    await assert_error(await client.post("/api/datasets", data=b"{", headers=json_type), 400, "invalid_json")
+    await assert_error(await client.post("/api/datasets", data=b"{}", headers={"Content-Type": "text/plain"}),
+                       415, "unsupported_media_type")
+
+
+async def test_datasets_odd_manifest_values_are_kept_but_feed_no_column(client: Any) -> None:
+    """A manifest value of an unexpected type does not fail the export: it stays in the manifest as posted."""
+    body = {"dataset_id": uid(), "dataset_slug": new_slug(),
+            "metadata": {"bar_interval_ms": "4h", "lookback_rows": -3, "symbol": 5}}
+    d = await post_ok(client, "/api/datasets", body, 201)
+    assert (d["bar_interval_ms"], d["lookback_rows"], d["symbol"]) == (0, 0, "UNKNOWN")
+    assert (d["metadata"]["bar_interval_ms"], d["metadata"]["lookback_rows"]) == ("4h", -3)
+
+
+async def test_datasets_concurrent_posts_of_one_id_lose_no_merge(client: Any) -> None:
+    """Posts of the same id are merged one after another (row lock), so every manifest key survives."""
+    dataset_id, slug = uid(), new_slug()
+    bodies = [{"dataset_id": dataset_id, "dataset_slug": slug, "metadata": {f"k{i}": i}} for i in range(8)]
+    responses = await asyncio.gather(*(client.post("/api/datasets", json=b) for b in bodies))
+    assert sorted(r.status for r in responses) == [200] * 7 + [201]
+    d = await get_ok(client, f"/api/datasets/{dataset_id}")
+    assert {k: d["metadata"][k] for k in d["metadata"] if k.startswith("k")} == {f"k{i}": i for i in range(8)}
+
+
+async def test_datasets_rows_of_the_direct_upsert_are_read(client: Any, pg_pool: aiopg.Pool) -> None:
+    """A row written by the desktop's own upsert (§4.1): seconds normalised, a NULL first_ohlcv_ts falls back to
+    the first stored bar, table names come from the manifest or the slug."""
+    dataset_id = uid()
+    await sql(pg_pool, """INSERT INTO datasets (dataset_id, dataset_slug, symbol, granularity, bar_interval_ms,
+                          lookback_rows, first_ohlcv_ts, first_indicator_ts, metadata, ohlcv_first_ts)
+                          VALUES (%s, 'direct v1', 'BTCUSDT', 'unknown', 0, 3, NULL, 1700432000, %s,
+                                  '2023-11-14T22:13:20.250Z')""",
+              (dataset_id, json.dumps({"ohlcv_measurement": "", "indicator_measurement": "direct_ind"})))
+    d = await get_ok(client, f"/api/datasets/{dataset_id}")
+    assert_dataset_types(d)
+    assert (d["first_indicator_ts"], d["first_ohlcv_ts"]) == (1_700_432_000_000, 1_700_000_000_250)
+    assert (d["ohlcv_measurement"], d["indicator_measurement"]) == ("direct_v1_ohlcv", "direct_ind")
+    assert d["ohlcv_first_ts"] == "2023-11-14T22:13:20.250Z"
+    assert s1.dataset_tables(await s1.load_dataset(client.server.app[s1.PG], dataset_id)) == \
+        ("direct_v1_ohlcv", "direct_ind")
+
+
+def test_dataset_tables_prefers_column_then_manifest_then_slug() -> None:
+    """Read-time resolution of the table names (§4.1)."""
+    row = {"dataset_id": "x", "dataset_slug": "a.b", "ohlcv_measurement": "col_o", "indicator_measurement": None,
+           "metadata": {"ohlcv_measurement": "meta_o", "indicator_measurement": "meta_i"}}
+    assert s1.dataset_tables(row) == ("col_o", "meta_i")
+    assert s1.dataset_tables({**row, "ohlcv_measurement": None, "metadata": {}}) == ("a_b_ohlcv", "a_b_ind")
+    assert s1.dataset_tables({**row, "metadata": '{"indicator_measurement": "bad..name"}'}) == ("col_o", "a_b_ind")
+
+
+@pytest.mark.parametrize("key, value, empty", [
+    ("symbol", "Unknown", True), ("granularity", " unknown ", True), ("source", "unknown", False),
+    ("bar_interval_ms", 0, True), ("bar_interval_ms", 0.0, True), ("first_ohlcv_ts", -5, True),
+    ("first_indicator_timestamp_ms", -1, True), ("lookback_rows", -1, False), ("exported_at", "", True),
+    ("flag", False, False), ("nested", {}, False), ("x", None, True), ("ohlcv_rows", 12, False),
+])
+def test_merge_emptiness_rule(key: str, value: Any, empty: bool) -> None:
+    """Which incoming values count as empty under §3.2.4."""
+    assert s1.is_empty(key, value) is empty
+
+
+def test_merge_manifest_key_by_key() -> None:
+    """New keys are added even when empty; known keys are replaced unless empty; nested values whole."""
+    stored = {"a": 1, "b": "x", "nested": {"p": 1, "q": 2}, "granularity": "4h"}
+    incoming = {"a": 0, "b": "y", "nested": {"p": 3}, "granularity": "UNKNOWN", "c": 0}
+    assert s1.merge_manifest(stored, incoming) == {"a": 1, "b": "y", "nested": {"p": 3}, "granularity": "4h", "c": 0}
+
 
 # --- Runs ----------------------------------------------------------------------------------------------------
+
+PREDICTIONS = "btc_4h_v2_ind_wf1731700000"
+
+
+def make_fold(number: int, offset: int = 0, **overrides: Any) -> dict[str, Any]:
+    """A fold as the desktop posts it: nine thresholds, metrics with integers and booleans."""
+    start = offset * 50
+    thresholds = {"long_optimal": 0.25, "short_optimal": -0.25, "prediction_scaled": 1.5,
+                  "prediction_original": 0.01, "dynamic_positive": 0.2, "short_scaled": -1.5,
+                  "short_original": -0.01, "long_percentile": 90, "short_percentile": 10}
+    metrics = {"hit_rate": 0.55, "short_hit_rate": 0.5, "profit_factor_test": 1.25, "n_signals": 12,
+               "n_short_signals": 3, "model_learned_nothing": False, "used_cached_model": True, "signal_sum": 0.0}
+    return {"fold_number": number, "train_start_idx": start, "train_end_idx": start + 650,
+            "test_start_idx": start + 650, "test_end_idx": start + 700, "samples_train": 650, "samples_test": 50,
+            "best_iteration": 120, "best_score": 0.5, "thresholds": thresholds, "metrics": metrics, **overrides}
+
+
+def run_body(run_id: str, dataset_id: str, folds: list[dict[str, Any]], **overrides: Any) -> dict[str, Any]:
+    """The desktop's nested POST /api/runs body (§3.4.1)."""
+    run = {"run_id": run_id, "dataset_id": dataset_id, "prediction_measurement": PREDICTIONS,
+           "target_column": "TGT_115", "feature_columns": ["PCO_10_20", "RSI_14"],
+           "hyperparameters": {"n_estimators": 650, "learning_rate": 0.5, "subsample": 1},
+           "walk_config": {"train_size": 650, "test_size": 50, "start_fold": 50, "prediction_measurement": PREDICTIONS},
+           "summary_metrics": {"folds": len(folds), "hit_rate": 0.55}, "status": "COMPLETED",
+           "started_at": "2026-11-29T10:00:00Z", "completed_at": "2026-11-29T10:05:00Z", "duration_ms": 300_000,
+           **overrides}
+    return {"run": run, "folds": folds}
+
+
+def assert_run_types(run: dict[str, Any]) -> None:
+    assert_types(run, ints=("fold_count",), maybe_ints=("duration_ms",), arrays=("feature_columns",),
+                 objects=("hyperparameters", "walk_config", "summary_metrics"),
+                 isos=("started_at", "completed_at", "created_at", "updated_at"))
+    assert isinstance(run["prediction_measurement"], str) and run["prediction_measurement"]
+    assert isinstance(run["dataset_slug"], str)
+    for fold in run.get("folds", []):
+        assert_types(fold, ints=("fold_number", "train_start_idx", "train_end_idx", "test_start_idx", "test_end_idx"),
+                     maybe_ints=("samples_train", "samples_test", "best_iteration", "train_start_ts_ms",
+                                 "train_end_ts_ms", "test_start_ts_ms", "test_end_ts_ms"),
+                     objects=("thresholds", "metrics"))
+
+
+async def test_runs_save_flow_500_folds_from_50(client: Any) -> None:
+    """§6.3: 500 folds numbered from 50 for an unknown dataset are stored; GET returns them sorted 50…549;
+    four identical re-posts keep 500; the walkforward alias answers identically."""
+    run_id, dataset_id = uid(), uid()
+    body = run_body(run_id, dataset_id, [make_fold(50 + i, i) for i in range(500)])
+    saved = await post_ok(client, "/api/runs", body, 201)
+    assert saved == {"run_id": run_id, "dataset_id": dataset_id, "fold_count": 500, "folds_received": 500}
+    for _ in range(4):
+        assert (await post_ok(client, "/api/runs", body, 200))["fold_count"] == 500
+    run = await get_ok(client, f"/api/runs/{run_id}")
+    assert_run_types(run)
+    assert [f["fold_number"] for f in run["folds"]] == list(range(50, 550))
+    assert run["fold_count"] == 500 and run["dataset_id"] == dataset_id
+    assert await get_ok(client, f"/api/walkforward/runs/{run_id}") == run
+    assert await get_ok(client, f"/api/runs/{run_id.upper()}") == run
+
+
+async def test_runs_keep_posted_values_and_integer_ness(client: Any) -> None:
+    """Numbers come back as posted (650 stays 650, 0.5 stays 0.5, "subsample": 1 stays 1), booleans stay
+    booleans, and the debugger's top-level fold values are copied from metrics and thresholds."""
+    run_id = uid()
+    await post_ok(client, "/api/runs", run_body(run_id, uid(), [make_fold(50)]), 201)
+    resp = await client.get(f"/api/runs/{run_id}")
+    text = await resp.text()
+    assert '"n_estimators":650' in text and '"learning_rate":0.5' in text and '"subsample":1' in text
+    run = strict_json(text)
+    assert run["hyperparameters"] == {"n_estimators": 650, "learning_rate": 0.5, "subsample": 1}
+    assert type(run["walk_config"]["train_size"]) is int and run["feature_columns"] == ["PCO_10_20", "RSI_14"]
+    fold = run["folds"][0]
+    assert type(fold["metrics"]["n_signals"]) is int and fold["metrics"]["model_learned_nothing"] is False
+    assert fold["thresholds"]["long_percentile"] == 90 and type(fold["thresholds"]["long_percentile"]) is int
+    assert (fold["hit_rate"], fold["short_hit_rate"], fold["profit_factor_test"]) == (0.55, 0.5, 1.25)
+    assert (fold["long_threshold"], fold["short_threshold"], fold["best_score"]) == (0.25, -0.25, 0.5)
+    assert (run["status"], run["duration_ms"], run["started_at"]) == ("COMPLETED", 300_000, "2026-11-29T10:00:00Z")
+    assert (run["target_column"], run["prediction_measurement"]) == ("TGT_115", PREDICTIONS)
+
+
+async def test_runs_fold_numbers_with_gaps_are_kept(client: Any) -> None:
+    """Folds are never renumbered: gaps where a fold failed come back as posted."""
+    run_id, numbers = uid(), [50, 51, 53, 60, 100]
+    await post_ok(client, "/api/runs", run_body(run_id, uid(), [make_fold(n) for n in reversed(numbers)]), 201)
+    assert [f["fold_number"] for f in (await get_ok(client, f"/api/runs/{run_id}"))["folds"]] == numbers
+
+
+async def test_runs_accept_aliases_strings_and_legacy_forms(client: Any) -> None:
+    """train_start… aliases, JSON strings holding objects/arrays, null objects, a flat body and run.folds."""
+    run_id = uid()
+    fold = {"fold_number": 7, "train_start": 0, "train_end": 10, "test_start": 10, "test_end": 12,
+            "thresholds": '{"long_optimal": 0.1}', "run_id": run_id.upper()}
+    flat = {"run_id": run_id, "dataset_id": uid(), "prediction_measurement": "", "feature_columns": '["a", "b"]',
+            "hyperparameters": '{"depth": 6}', "summary_metrics": None,
+            "walk_config": {"prediction_measurement": "x_ind_wf1"}, "folds": [fold]}
+    assert (await post_ok(client, "/api/runs", flat, 201))["fold_count"] == 1
+    run = await get_ok(client, f"/api/runs/{run_id}")
+    assert (run["feature_columns"], run["hyperparameters"], run["summary_metrics"]) == (["a", "b"], {"depth": 6}, {})
+    assert (run["prediction_measurement"], run["dataset_slug"], run["status"]) == ("x_ind_wf1", "x_ind", "UNKNOWN")
+    got = run["folds"][0]
+    assert [got[k] for k in ("train_start_idx", "train_end_idx", "test_start_idx", "test_end_idx")] == [0, 10, 10, 12]
+    assert got["thresholds"] == {"long_optimal": 0.1} and got["long_threshold"] == 0.1 and got["hit_rate"] is None
+    nested = {"run": {**flat, "folds": [make_fold(8)], "prediction_measurement": "y_ind_wf2"}}
+    assert (await post_ok(client, "/api/runs", nested, 200))["fold_count"] == 2
+
+
+async def test_runs_upsert_keeps_created_at_and_absent_folds(client: Any) -> None:
+    """A later body updates the run and its own folds; stored folds it does not name stay unchanged."""
+    run_id, dataset_id = uid(), uid()
+    await post_ok(client, "/api/runs", run_body(run_id, dataset_id, [make_fold(n) for n in range(50, 55)]), 201)
+    first = await get_ok(client, f"/api/runs/{run_id}")
+    later = run_body(run_id, dataset_id, [make_fold(n, best_score=0.75) for n in range(53, 57)], status="INCOMPLETE")
+    assert (await post_ok(client, "/api/runs", later, 200))["fold_count"] == 7
+    run = await get_ok(client, f"/api/runs/{run_id}")
+    assert run["created_at"] == first["created_at"] and run["status"] == "INCOMPLETE"
+    assert [(f["fold_number"], f["best_score"]) for f in run["folds"]] == \
+        [(50, 0.5), (51, 0.5), (52, 0.5), (53, 0.75), (54, 0.75), (55, 0.75), (56, 0.75)]
+
+
+DELETE = object()
+
+
+def changed(body: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """body with each change applied; keys are paths like "run.status" or "folds.1.test_end_idx", and the
+    value DELETE removes the key."""
+    for path, value in changes.items():
+        *parents, last = path.split(".")
+        container: Any = body
+        for part in parents:
+            container = container[int(part) if isinstance(container, list) else part]
+        key = int(last) if isinstance(container, list) else last
+        if value is DELETE:
+            del container[key]
+        else:
+            container[key] = value
+    return body
+
+
+def bad_run(changes: dict[str, Any]) -> dict[str, Any]:
+    body = run_body("5b0c1f64-1f7e-4b55-9c55-8d5c1c6c3a01", "9e3c2a10-7d4b-4c1e-8f0a-2b6d9c7e5f42",
+                    [make_fold(50), make_fold(51)])
+    return changed(body, changes)
+
+
+@pytest.mark.parametrize("body, code, detail", [
+    (bad_run({"run": "x"}), "invalid_field", {"field": "run"}),
+    (bad_run({"folds": {"fold_number": 1}}), "invalid_field", {"field": "folds"}),
+    (bad_run({"folds": [make_fold(50), 7]}), "invalid_field", {"field": "folds[1]"}),
+    (bad_run({"run.run_id": DELETE}), "missing_fields", {"missing_fields": ["run.run_id"]}),
+    (bad_run({"run.dataset_id": ""}), "missing_fields", {"missing_fields": ["run.dataset_id"]}),
+    (bad_run({"run.prediction_measurement": "", "run.walk_config": {}}), "missing_fields",
+     {"missing_fields": ["run.prediction_measurement"]}),
+    (bad_run({"folds.1.test_end_idx": DELETE, "folds.0.fold_number": None}), "missing_fields",
+     {"missing_fields": ["folds[0].fold_number", "folds[1].test_end_idx"]}),
+    (bad_run({"run.prediction_measurement": "bad name"}), "invalid_measurement", {}),
+    (bad_run({"folds.1.fold_number": 50}), "duplicate_fold", {}),
+    (bad_run({"folds.1.run_id": "0f0f0f0f-1f7e-4b55-9c55-8d5c1c6c3a01"}), "run_id_mismatch", {}),
+    (bad_run({"folds.0.run_id": "nope"}), "invalid_uuid", {"field": "folds[0].run_id"}),
+    (bad_run({"run.run_id": "nope"}), "invalid_uuid", {"field": "run.run_id"}),
+    (bad_run({"run.dataset_id": 7}), "invalid_field", {"field": "run.dataset_id"}),
+    (bad_run({"run.feature_columns": 5}), "invalid_field", {"field": "run.feature_columns"}),
+    (bad_run({"run.feature_columns": ["a", 1]}), "invalid_field", {"field": "run.feature_columns[1]"}),
+    (bad_run({"run.hyperparameters": [1]}), "invalid_field", {"field": "run.hyperparameters"}),
+    (bad_run({"run.walk_config": 3}), "invalid_field", {"field": "run.walk_config"}),
+    (bad_run({"run.started_at": "yesterday"}), "invalid_timestamp", {"field": "run.started_at"}),
+    (bad_run({"run.duration_ms": -5}), "invalid_field", {"field": "run.duration_ms"}),
+    (bad_run({"folds.0.fold_number": -1}), "invalid_field", {"field": "folds[0].fold_number"}),
+    (bad_run({"folds.0.fold_number": 2**31}), "invalid_field", {"field": "folds[0].fold_number"}),
+    (bad_run({"folds.0.fold_number": 1.5}), "invalid_field", {"field": "folds[0].fold_number"}),
+    (bad_run({"folds.0.samples_train": 2**31}), "invalid_field", {"field": "folds[0].samples_train"}),
+    (bad_run({"folds.0.train_start_idx": "0"}), "invalid_field", {"field": "folds[0].train_start_idx"}),
+    (bad_run({"folds.1.test_end_idx": DELETE, "folds.1.test_end": -3}), "invalid_field",
+     {"field": "folds[1].test_end"}),
+    (bad_run({"folds.0.thresholds": [0.1]}), "invalid_field", {"field": "folds[0].thresholds"}),
+    (bad_run({"folds.0.best_score": "high"}), "invalid_field", {"field": "folds[0].best_score"}),
+])
+async def test_runs_post_rejects_bad_bodies_and_writes_nothing(client: Any, pg_pool: aiopg.Pool,
+                                                               body: dict[str, Any], code: str,
+                                                               detail: dict[str, Any]) -> None:
+    """Each bad body gets 400 with its code (and field or missing_fields paths); no run or fold is stored."""
+    error = await assert_error(await client.post("/api/runs", json=body), 400, code)
+    assert {key: error.get(key) for key in detail} == detail
+    assert await sql(pg_pool, "SELECT (SELECT count(*) FROM walkforward_runs) + "
+                              "(SELECT count(*) FROM walkforward_folds)") == [(0,)]
+
+
+async def test_runs_failed_repost_leaves_the_stored_run_untouched(client: Any) -> None:
+    """One transaction: a body whose fold 3 is bad changes nothing of an existing run."""
+    run_id, dataset_id = uid(), uid()
+    await post_ok(client, "/api/runs", run_body(run_id, dataset_id, [make_fold(50)]), 201)
+    before = await get_ok(client, f"/api/runs/{run_id}")
+    folds = [make_fold(n, best_score=0.9) for n in range(50, 53)] + [make_fold(53, samples_test="x")]
+    await assert_error(await client.post("/api/runs", json=run_body(run_id, dataset_id, folds)), 400,
+                       "invalid_field")
+    assert await get_ok(client, f"/api/runs/{run_id}") == before
+
+
+@pytest.mark.parametrize("path", ["/api/runs/{id}", "/api/walkforward/runs/{id}"])
+async def test_runs_unknown_id_is_404_run_not_found(client: Any, path: str) -> None:
+    """An unknown or non-UUID run id is 404 run_not_found (the desktop's 'Run not found')."""
+    for run_id in (uid(), "not-a-uuid"):
+        await assert_error(await client.get(path.format(id=run_id)), 404, "run_not_found")
+
+
+async def test_runs_lists_filter_order_and_404(client: Any) -> None:
+    """GET /api/runs and /api/datasets/{id}/runs: wrapper, filter, started_at desc (nulls last), no folds."""
+    dataset_id, slug = uid(), new_slug()
+    await post_ok(client, "/api/datasets", variant_a(dataset_id, slug), 201)
+    empty = await get_ok(client, f"/api/datasets/{dataset_id}/runs?limit=200&offset=0")
+    assert empty == {"runs": [], "count": 0, "total": 0}
+    starts = {uid(): "2026-11-01T00:00:00Z", uid(): None, uid(): "2026-11-03T00:00:00Z"}
+    for run_id, started in starts.items():
+        await post_ok(client, "/api/runs", run_body(run_id, dataset_id, [make_fold(50)], started_at=started), 201)
+    offline = uid()
+    await post_ok(client, "/api/runs", run_body(uid(), offline, [make_fold(1), make_fold(2)]), 201)
+    listed = await get_ok(client, f"/api/datasets/{dataset_id}/runs?limit=200&offset=0")
+    order = [r["run_id"] for r in listed["runs"]]
+    assert order == [list(starts)[2], list(starts)[0], list(starts)[1]] and listed["total"] == 3
+    for run in listed["runs"]:
+        assert_run_types(run)
+        assert "folds" not in run and run["fold_count"] == 1 and run["dataset_slug"] == slug
+    assert (await get_ok(client, f"/api/runs?dataset_id={dataset_id}"))["runs"] == listed["runs"]
+    page = await get_ok(client, "/api/runs?limit=1&offset=1")
+    assert (page["count"], page["total"]) == (1, 4)
+    by_offline = await get_ok(client, f"/api/datasets/{offline}/runs")
+    assert by_offline["total"] == 1 and by_offline["runs"][0]["fold_count"] == 2
+    assert (await get_ok(client, f"/api/datasets/{dataset_id}"))["run_count"] == 3
+    for unknown in (uid(), "nope"):
+        await assert_error(await client.get(f"/api/datasets/{unknown}/runs"), 404, "dataset_not_found")
+    error = await assert_error(await client.get("/api/runs?dataset_id=nope"), 400, "invalid_parameter")
+    assert error["parameter"] == "dataset_id"
+
+
+async def test_runs_dataset_slug_resolution_order(client: Any) -> None:
+    """dataset_slug: the known dataset's slug, else the posted one, else prediction_measurement minus _wfN."""
+    known, slug = uid(), new_slug()
+    await post_ok(client, "/api/datasets", variant_a(known, slug), 201)
+    cases = [(known, {"dataset_slug": "posted"}, slug), (uid(), {"dataset_slug": "posted"}, "posted"),
+             (uid(), {}, "btc_4h_v2_ind")]
+    for dataset_id, extra, expected in cases:
+        run_id = uid()
+        await post_ok(client, "/api/runs", run_body(run_id, dataset_id, [], **extra), 201)
+        assert (await get_ok(client, f"/api/runs/{run_id}"))["dataset_slug"] == expected
 
 
 # --- Simulations ---------------------------------------------------------------------------------------------
 
+def make_trades(simulation_id: str, count: int, start_ms: int = 1_700_000_000_000) -> list[dict[str, Any]]:
+    """Trades as the desktop posts them, each with its own hash-derived trade_id."""
+    return [{"trade_id": str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{simulation_id}:trade:{i + 1}")),
+             "fold_index": 50 + i // 20, "side": "long" if i % 2 else "short", "size": 1.0,
+             "entry_price": 100.0 + i, "exit_price": 101.5 + i, "pnl": 1.5, "return_pct": 0.015,
+             "entry_signal": 0.7, "exit_signal": 0.1, "entry_timestamp": start_ms + i * 3_600_000,
+             "exit_timestamp": start_ms + i * 3_600_000 + 1_800_000} for i in range(count)]
+
+
+def make_buckets(*sides: str) -> list[dict[str, Any]]:
+    return [{"side": side, "trade_count": 10, "win_count": 6, "profit_factor": 1.4, "avg_return_pct": 0.2,
+             "max_drawdown_pct": 3.5, "notes": f"{side} bucket"} for side in sides]
+
+
+def simulation_body(simulation_id: str, trades: list[dict[str, Any]], buckets: list[dict[str, Any]] | None = None,
+                    **overrides: Any) -> dict[str, Any]:
+    """The desktop's POST /api/simulations body (§3.5.1)."""
+    return {"simulation_id": simulation_id, "run_id": uid(), "dataset_id": uid(),
+            "input_run_measurement": "btc_4h_v2_ind_wf1731700000", "questdb_namespace": "btc_4h_v2_ind_sim1",
+            "mode": "dual", "status": "COMPLETED", "started_at": "2026-11-29T11:00:00Z",
+            "completed_at": "2026-11-29T11:00:05Z", "config": {"fee_bps": 5, "slippage": 0.5},
+            "summary_metrics": {"trades": len(trades), "pnl": 12.5},
+            "buckets": make_buckets("short", "dual", "long") if buckets is None else buckets, "trades": trades,
+            **overrides}
+
+
+def assert_simulation_types(sim: dict[str, Any]) -> None:
+    assert_types(sim, ints=("trade_count",), objects=("config", "summary_metrics"), arrays=("buckets",),
+                 isos=("started_at", "completed_at", "created_at", "updated_at"))
+    for bucket in sim["buckets"]:
+        assert_types(bucket, maybe_ints=("trade_count", "win_count"))
+
+
+def assert_trade_types(trade: dict[str, Any]) -> None:
+    assert_types(trade, maybe_ints=("fold_index", "entry_timestamp_ms", "exit_timestamp_ms"),
+                 isos=("bar_timestamp",), objects=("metadata",))
+    assert trade["side"] in ("long", "short")
+
+
+async def test_simulations_save_flow_1759_trades(client: Any, pg_pool: aiopg.Pool) -> None:
+    """§6.5: 1 759 trades and 3 buckets for an unknown dataset are stored; an identical re-post changes nothing;
+    a re-post with 100 trades and 2 buckets leaves exactly those."""
+    simulation_id = uid()
+    body = simulation_body(simulation_id, make_trades(simulation_id, 1759))
+    assert await post_ok(client, "/api/simulations", body, 201) == \
+        {"simulation_id": simulation_id, "trade_count": 1759, "bucket_count": 3}
+    sim = await get_ok(client, f"/api/simulations/{simulation_id}")
+    assert_simulation_types(sim)
+    assert sim["trade_count"] == 1759 and [b["side"] for b in sim["buckets"]] == ["dual", "long", "short"]
+    assert sim["buckets"][0] == {"side": "dual", "trade_count": 10, "win_count": 6, "profit_factor": 1.4,
+                                 "avg_return_pct": 0.2, "max_drawdown_pct": 3.5, "notes": "dual bucket"}
+    assert (sim["dataset_id"], sim["config"], sim["mode"]) == (body["dataset_id"], body["config"], "dual")
+    assert await post_ok(client, "/api/simulations", body, 200) == \
+        {"simulation_id": simulation_id, "trade_count": 1759, "bucket_count": 3}
+    again = await get_ok(client, f"/api/simulations/{simulation_id}")
+    assert {**again, "updated_at": None} == {**sim, "updated_at": None}
+    smaller = simulation_body(simulation_id, make_trades(simulation_id, 100), make_buckets("long", "short"))
+    assert (await post_ok(client, "/api/simulations", smaller, 200))["trade_count"] == 100
+    sim = await get_ok(client, f"/api/simulations/{simulation_id}")
+    assert sim["trade_count"] == 100 and [b["side"] for b in sim["buckets"]] == ["long", "short"]
+    assert await sql(pg_pool, "SELECT count(*) FROM simulation_trades") == [(100,)]
+
+
+async def test_simulations_trade_pages_concatenate_in_entry_order(client: Any) -> None:
+    """§6.6: pages of 1 000 concatenate to `total` trades, by entry time, trades without one last."""
+    simulation_id = uid()
+    trades = make_trades(simulation_id, 2500)
+    trades.reverse()                                   # posted newest first: the server orders them
+    trades[10]["entry_timestamp"], trades[20]["entry_timestamp"] = 0, -5
+    await post_ok(client, "/api/simulations", simulation_body(simulation_id, trades), 201)
+    listed = await get_ok(client, "/api/simulations?limit=1000")
+    assert [s["simulation_id"] for s in listed["simulations"]] == [simulation_id]
+    collected, offset = [], 0
+    while True:
+        page = await get_ok(client, f"/api/simulations/{simulation_id}/trades?limit=1000&offset={offset}")
+        assert page["simulation_id"] == simulation_id and page["total"] == 2500
+        collected += page["trades"]
+        offset += 1000
+        if page["count"] < 1000:
+            break
+    assert len(collected) == 2500 and len({t["trade_id"] for t in collected}) == 2500
+    times = [t["entry_timestamp_ms"] for t in collected]
+    assert times[-2:] == [None, None] and times[:-2] == sorted(times[:-2])
+    assert [t["trade_index"] for t in collected[-2:]] == [11, 21]
+    for trade in collected[:5] + collected[-2:]:
+        assert_trade_types(trade)
+    assert (await get_ok(client, f"/api/simulations/{simulation_id}/trades"))["count"] == 1000
+    assert (await get_ok(client, f"/api/simulations/{simulation_id}/trades?limit=999999"))["count"] == 2500
+
+
+async def test_simulations_trade_id_of_another_simulation_is_409(client: Any, pg_pool: aiopg.Pool) -> None:
+    """A trade_id stored under a different simulation → 409 trade_conflict, and nothing of the body is written."""
+    first, second = uid(), uid()
+    trades = make_trades(first, 5)
+    await post_ok(client, "/api/simulations", simulation_body(first, trades), 201)
+    stolen = make_trades(second, 3) + [trades[2]]
+    error = await assert_error(await client.post("/api/simulations", json=simulation_body(second, stolen)), 409,
+                               "trade_conflict")
+    assert (error["trade_id"], error["simulation_id"]) == (trades[2]["trade_id"], first)
+    await assert_error(await client.get(f"/api/simulations/{second}"), 404, "simulation_not_found")
+    assert await sql(pg_pool, "SELECT simulation_id::text, count(*) FROM simulation_trades GROUP BY 1") == \
+        [(first, 5)]
+
+
+async def test_simulations_trade_fields_are_normalised(client: Any) -> None:
+    """Derived trade_id (uuid5 of '<simulation_id>:trade:<n>'), lowercase side, timestamps (0 → null, seconds
+    → ms, _ms aliases), unknown keys merged into metadata, 1-based trade_index, bar_timestamp = entry."""
+    simulation_id = uid()
+    trades = [{"side": "LONG", "entry_timestamp": 1_700_000_000, "exit_timestamp_ms": 1_700_003_600_250,
+               "size": 2, "fold_index": 3, "exit_reason": "tp", "metadata": {"note": "a"}},
+              {"side": "Short", "entry_timestamp_ms": 0, "exit_timestamp": -1, "pnl": None}]
+    body = simulation_body(simulation_id, trades, [], run_id=None, dataset_id=None, config='{"fee_bps": 5}')
+    await post_ok(client, "/api/simulations", body, 201)
+    await post_ok(client, "/api/simulations", body, 200)              # derived ids make a re-post idempotent
+    page = await get_ok(client, f"/api/simulations/{simulation_id}/trades")
+    first, second = page["trades"]
+    assert first["trade_id"] == str(uuid.uuid5(uuid.NAMESPACE_URL, f"{simulation_id}:trade:1"))
+    assert (first["side"], first["trade_index"], first["fold_index"], first["size"]) == ("long", 1, 3, 2)
+    assert (first["entry_timestamp_ms"], first["exit_timestamp_ms"]) == (1_700_000_000_000, 1_700_003_600_250)
+    assert first["bar_timestamp"] == "2023-11-14T22:13:20Z"
+    assert first["metadata"] == {"note": "a", "exit_reason": "tp"}
+    assert (second["side"], second["trade_index"], second["entry_timestamp_ms"], second["exit_timestamp_ms"],
+            second["bar_timestamp"], second["metadata"], second["pnl"]) == ("short", 2, None, None, None, {}, None)
+    for trade in page["trades"]:
+        assert_trade_types(trade)
+    sim = await get_ok(client, f"/api/simulations/{simulation_id}")
+    assert (sim["run_id"], sim["dataset_id"], sim["config"], sim["buckets"]) == (None, None, {"fee_bps": 5}, [])
+
+
+def bad_simulation(changes: dict[str, Any]) -> dict[str, Any]:
+    simulation_id = "3d4c5b6a-1f7e-4b55-9c55-8d5c1c6c3a01"
+    return changed(simulation_body(simulation_id, make_trades(simulation_id, 3)), changes)
+
+
+@pytest.mark.parametrize("body, code, detail", [
+    (bad_simulation({"simulation_id": DELETE}), "missing_fields", {"missing_fields": ["simulation_id"]}),
+    (bad_simulation({"simulation_id": "nope"}), "invalid_uuid", {"field": "simulation_id"}),
+    (bad_simulation({"run_id": "nope"}), "invalid_uuid", {"field": "run_id"}),
+    (bad_simulation({"dataset_id": 5}), "invalid_field", {"field": "dataset_id"}),
+    (bad_simulation({"config": [1]}), "invalid_field", {"field": "config"}),
+    (bad_simulation({"trades": {"side": "long"}}), "invalid_field", {"field": "trades"}),
+    (bad_simulation({"buckets": "dual"}), "invalid_field", {"field": "buckets"}),
+    (bad_simulation({"started_at": "soon"}), "invalid_timestamp", {"field": "started_at"}),
+    (bad_simulation({"buckets.1.side": "short"}), "invalid_rows", {"row_index": 1}),
+    (bad_simulation({"buckets.0.side": DELETE}), "missing_fields", {"missing_fields": ["buckets[0].side"]}),
+    (bad_simulation({"buckets.0.trade_count": -1}), "invalid_field", {"field": "buckets[0].trade_count"}),
+    (bad_simulation({"trades.2.trade_id": "0f0f0f0f-0000-4000-8000-000000000000",
+                     "trades.1.trade_id": "0F0F0F0F-0000-4000-8000-000000000000"}), "invalid_rows", {"row_index": 2}),
+    (bad_simulation({"trades.1.side": "flat"}), "invalid_rows", {"row_index": 1}),
+    (bad_simulation({"trades.0.side": DELETE}), "invalid_rows", {"row_index": 0}),
+    (bad_simulation({"trades.0.trade_id": "nope"}), "invalid_uuid", {"field": "trades[0].trade_id"}),
+    (bad_simulation({"trades.1.size": "1"}), "invalid_field", {"field": "trades[1].size"}),
+    (bad_simulation({"trades.1.fold_index": 1.5}), "invalid_field", {"field": "trades[1].fold_index"}),
+    (bad_simulation({"trades.2.entry_timestamp": 1e20}), "invalid_field",
+     {"field": "trades[2].entry_timestamp"}),
+    (bad_simulation({"trades.0.metadata": [1]}), "invalid_field", {"field": "trades[0].metadata"}),
+])
+async def test_simulations_post_rejects_bad_bodies(client: Any, pg_pool: aiopg.Pool, body: dict[str, Any],
+                                                   code: str, detail: dict[str, Any]) -> None:
+    """Bad simulation bodies get 400 with their code (and field, row_index or paths); nothing is written."""
+    error = await assert_error(await client.post("/api/simulations", json=body), 400, code)
+    assert {key: error.get(key) for key in detail} == detail
+    assert await sql(pg_pool, "SELECT count(*) FROM simulation_runs") == [(0,)]
+
+
+async def test_simulations_list_filters_and_404s(client: Any) -> None:
+    """GET /api/simulations filters by run_id and dataset_id (UUIDs, else invalid_parameter); unknown ids 404."""
+    run_id, dataset_id, ids = uid(), uid(), [uid() for _ in range(3)]
+    await post_ok(client, "/api/datasets", variant_a(dataset_id, new_slug()), 201)
+    for index, simulation_id in enumerate(ids):
+        body = simulation_body(simulation_id, [], run_id=run_id if index < 2 else uid(),
+                               dataset_id=dataset_id if index == 0 else uid())
+        await post_ok(client, "/api/simulations", body, 201)
+    by_run = await get_ok(client, f"/api/simulations?run_id={run_id}")
+    assert (by_run["count"], by_run["total"], [s["simulation_id"] for s in by_run["simulations"]]) == \
+        (2, 2, [ids[1], ids[0]])
+    for sim in by_run["simulations"]:
+        assert_simulation_types(sim)
+    both = await get_ok(client, f"/api/simulations?run_id={run_id}&dataset_id={dataset_id.upper()}")
+    assert [s["simulation_id"] for s in both["simulations"]] == [ids[0]]
+    page = await get_ok(client, "/api/simulations?limit=1&offset=1")
+    assert (page["count"], page["total"]) == (1, 3)
+    assert (await get_ok(client, f"/api/datasets/{dataset_id}"))["simulation_count"] == 1
+    for name in ("run_id", "dataset_id"):
+        error = await assert_error(await client.get(f"/api/simulations?{name}=x"), 400, "invalid_parameter")
+        assert error["parameter"] == name
+    for unknown in (uid(), "nope"):
+        await assert_error(await client.get(f"/api/simulations/{unknown}"), 404, "simulation_not_found")
+        await assert_error(await client.get(f"/api/simulations/{unknown}/trades"), 404, "simulation_not_found")
+    assert await get_ok(client, f"/api/simulations/{ids[2]}/trades") == \
+        {"simulation_id": ids[2], "trades": [], "count": 0, "total": 0}
+
 
 # --- Imports -------------------------------------------------------------------------------------------------
+
+IMPORT_CSV = ("timestamp_unix,prediction,n,flag,label\n"
+              "1700000000,0.5,1,true,a\n1700000060,1.5,2,false,b b\n"
+              "1700000120,,3,true,\"c,\"\"q\"\n1700000180,2e-3,4,false,d\n")
+
+
+def table_name() -> str:
+    """A unique QuestDB table per test: QuestDB tables are never dropped and re-created between tests."""
+    return f"t_{uuid.uuid4().hex[:12]}"
+
+
+async def qdb_rows(sql_text: str) -> list[dict[str, Any]]:
+    """Rows of a query against the real QuestDB, read directly (not through the server under test)."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{TEST_QUESTDB_HTTP}/exec", params={"query": sql_text}) as resp:
+            body = await resp.json()
+    assert "error" not in body, body
+    names = [c["name"] for c in body.get("columns", [])]            # DDL answers {"ddl": "OK"}
+    return [dict(zip(names, row)) for row in body.get("dataset", [])]
+
+
+async def qdb_count(table: str) -> int:
+    return (await qdb_rows(f'SELECT count() AS n FROM "{table}"'))[0]["n"]
+
+
+async def import_client(start_app: Any, tmp_path: Path, **overrides: Any) -> Any:
+    return await start_app(worker_slots=1, worker_poll_ms=100, upload_dir=tmp_path, **overrides)
+
+
+async def import_sync(client: Any, measurement: str, data: str, **params: Any) -> dict[str, Any]:
+    resp = await client.post("/api/questdb/import", json={"measurement": measurement, "data": data, **params})
+    assert resp.status == 200, await resp.text()
+    return await resp.json()
+
+
+def uploads(tmp_path: Path) -> list[Path]:
+    return list(tmp_path.glob("*" + s1.UPLOAD_SUFFIX))
+
+
+async def test_import_json_form_completes_with_verified_counts(start_app: Any, tmp_path: Path) -> None:
+    """A JSON import ends COMPLETED only once QuestDB shows the rows: written = verified = data rows."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    job = await import_sync(client, table, IMPORT_CSV, filename="preds.csv")
+    assert job["status"] == "COMPLETED", job
+    result = job["result"]
+    assert (result["rows_total"], result["rows_written"], result["rows_verified"], result["rows_rejected"]) == \
+        (4, 4, 4, 0)
+    assert job["progress"] == job["total"] == 4 and job["payload"]["source"] == "json"
+    assert await qdb_count(table) == 4
+    assert uploads(tmp_path) == []
+
+
+async def test_import_infers_column_types_and_writes_values_exactly(start_app: Any, tmp_path: Path) -> None:
+    """Integers → LONG, numbers → DOUBLE, true/false → BOOLEAN, text → VARCHAR; quoting and empty cells kept."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    await import_sync(client, table, IMPORT_CSV)
+    types = {r["column"]: r["type"] for r in await qdb_rows(f"SELECT \"column\", type FROM table_columns('{table}')")}
+    assert types == {"timestamp": "TIMESTAMP", "prediction": "DOUBLE", "n": "LONG", "flag": "BOOLEAN",
+                     "label": "VARCHAR"}
+    rows = await qdb_rows(f'SELECT * FROM "{table}"')
+    assert [r["label"] for r in rows] == ["a", "b b", 'c,"q', "d"]
+    assert [r["prediction"] for r in rows] == [0.5, 1.5, None, 0.002]
+    assert rows[0]["timestamp"] == "2023-11-14T22:13:20.000000Z"
+
+
+async def test_import_raw_csv_body_with_query_parameters(start_app: Any, tmp_path: Path) -> None:
+    """A text/csv body with ?measurement= is streamed to disk and imported."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    resp = await client.post("/api/questdb/import", data=IMPORT_CSV.encode(),
+                             params={"measurement": table, "filename": "raw.csv"},
+                             headers={"Content-Type": "text/csv"})
+    job = await resp.json()
+    assert job["status"] == "COMPLETED" and job["payload"]["source"] == "csv", job
+    assert await qdb_count(table) == 4
+
+
+async def test_import_multipart_async_then_poll(start_app: Any, tmp_path: Path) -> None:
+    """The documented flow (§6.9): multipart to /import/async → 202 + poll_url → COMPLETED → count visible."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    form = aiohttp.FormData()
+    form.add_field("measurement", table)
+    form.add_field("file", IMPORT_CSV.encode(), filename="upload.csv", content_type="text/csv")
+    resp = await client.post("/api/questdb/import/async", data=form)
+    assert resp.status == 202
+    body = await resp.json()
+    assert body["status"] == "PENDING" and body["measurement"] == table
+    assert body["poll_url"] == f"/api/jobs/{body['job_id']}" == resp.headers["Location"]
+    job = await wait_job(client, body["job_id"], "COMPLETED", "FAILED")
+    assert job["status"] == "COMPLETED" and job["payload"]["filename"] == "upload.csv", job
+    query = await client.post("/api/questdb/query", json={"sql": f'SELECT count() FROM "{table}"'})
+    assert (await query.json())["dataset"] == [[4]]
+
+
+async def test_import_gzip_file_bom_crlf(start_app: Any, tmp_path: Path) -> None:
+    """A gzipped upload with a UTF-8 BOM and CRLF line ends imports like a plain file."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    text = "\ufeff" + IMPORT_CSV.replace("\n", "\r\n")
+    form = aiohttp.FormData()
+    form.add_field("measurement", table)
+    form.add_field("file", gzip.compress(text.encode()), filename="upload.csv.gz")
+    job = await (await client.post("/api/questdb/import", data=form)).json()
+    assert job["status"] == "COMPLETED", job
+    assert [c["name"] for c in job["result"]["columns"]] == ["prediction", "n", "flag", "label"]
+    assert await qdb_count(table) == 4
+
+
+@pytest.mark.parametrize("column, cells", [
+    ("timestamp_unix", ["1700000000", "1700000060"]),                  # seconds
+    ("timestamp_ms", ["1700000000000", "1700000060000"]),              # milliseconds
+    ("timestamp", ["1700000000000000", "1700000060000000"]),           # microseconds
+    ("ts", ["1700000000000000000", "1700000060000000000"]),            # nanoseconds
+    ("timestamp", ["2023-11-14T22:13:20Z", "2023-11-14 22:14:20"]),    # ISO, with and without zone
+])
+async def test_import_timestamp_units_land_on_the_same_instant(start_app: Any, tmp_path: Path, column: str,
+                                                               cells: list[str]) -> None:
+    """Seconds, ms, µs, ns epochs and ISO text are normalised to the same stored time."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    job = await import_sync(client, table, f"{column},v\n{cells[0]},1\n{cells[1]},2\n")
+    assert job["status"] == "COMPLETED", job
+    rows = await qdb_rows(f'SELECT timestamp FROM "{table}"')
+    assert [r["timestamp"] for r in rows] == ["2023-11-14T22:13:20.000000Z", "2023-11-14T22:14:20.000000Z"]
+
+
+async def test_import_bad_rows_fail_the_job_and_write_nothing(start_app: Any, tmp_path: Path) -> None:
+    """on_error=fail (default): rows that cannot be converted fail the job before anything is sent."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    data = "timestamp_unix,v\n1700000000,1\nnot-a-time,2\n1700000120,3,extra\n1700000180,4\n"
+    job = await import_sync(client, table, data)
+    assert job["status"] == "FAILED"
+    assert "2 of 4 rows cannot be imported" in job["error"] and "line 3" in job["error"]
+    assert job["result"]["rows_rejected"] == 2 and job["result"]["rows_written"] == 0
+    assert job["result"]["errors"][0].startswith("line 3: timestamp 'not-a-time'")
+    assert job["result"]["errors"][1] == "line 4: expected 2 fields, got 3"
+    assert await qdb_rows(f"SELECT table_name FROM tables() WHERE table_name = '{table}'") == []
+    assert uploads(tmp_path) == []
+
+
+async def test_import_skip_mode_imports_the_good_rows(start_app: Any, tmp_path: Path) -> None:
+    """on_error=skip imports the other rows and reports how many were rejected, with line numbers."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    data = "timestamp_unix,v\n1700000000,1\n,2\n1700000120,3\n"
+    job = await import_sync(client, table, data, on_error="skip")
+    assert job["status"] == "COMPLETED"
+    assert (job["result"]["rows_written"], job["result"]["rows_verified"], job["result"]["rows_rejected"]) == (2, 2, 1)
+    assert job["result"]["errors"] == ["line 3: timestamp '' is empty, unparsable or outside 1970-2262"]
+    assert await qdb_count(table) == 2
+
+
+async def test_import_into_existing_table_converts_to_its_types(start_app: Any, tmp_path: Path) -> None:
+    """An existing LONG column takes integers; a non-numeric cell there is a rejected row."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    await qdb_rows(f'CREATE TABLE "{table}" (timestamp TIMESTAMP, n LONG) TIMESTAMP(timestamp) '
+                   "PARTITION BY DAY WAL")
+    job = await import_sync(client, table, "timestamp_unix,n\n1700000000,7\n1700000060,x\n", on_error="skip")
+    assert job["status"] == "COMPLETED" and job["result"]["rows_rejected"] == 1
+    assert job["result"]["errors"] == ["line 3: n: 'x' is not a valid LONG"]
+    assert (await qdb_rows(f'SELECT n FROM "{table}"')) == [{"n": 7}]
+    assert (await qdb_rows(f"SELECT dedup FROM tables() WHERE table_name = '{table}'")) == [{"dedup": True}]
+
+
+async def test_import_twice_never_duplicates_rows(start_app: Any, tmp_path: Path) -> None:
+    """DEDUP on the designated timestamp: a repeated import leaves the same rows, last values win."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    await import_sync(client, table, IMPORT_CSV)
+    job = await import_sync(client, table, IMPORT_CSV.replace("0.5,1,true,a", "9.5,1,true,a"))
+    assert job["status"] == "COMPLETED" and job["result"]["rows_verified"] == 4, job
+    assert await qdb_count(table) == 4
+    assert (await qdb_rows(f'SELECT prediction FROM "{table}" LIMIT 1')) == [{"prediction": 9.5}]
+
+
+async def test_import_overlapping_range_counts_only_new_keys(start_app: Any, tmp_path: Path) -> None:
+    """Verification is exact when the file overlaps stored rows: stored + new distinct keys."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    await import_sync(client, table, "timestamp_unix,v\n1700000000,1\n1700000120,3\n")
+    job = await import_sync(client, table, "timestamp_unix,v\n1700000000,1\n1700000060,2\n1700000120,3\n")
+    assert job["status"] == "COMPLETED", job
+    assert await qdb_count(table) == 3
+
+
+async def test_import_dedup_keys_keep_several_series(start_app: Any, tmp_path: Path) -> None:
+    """dedup_keys extend the upsert key, so two series may share timestamps; a re-import still dedupes."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    data = "timestamp_unix,series,v\n1700000000,1,0.5\n1700000000,2,0.7\n1700000060,1,0.9\n"
+    for _ in range(2):
+        job = await import_sync(client, table, data, dedup_keys=["series"])
+        assert job["status"] == "COMPLETED", job
+    assert await qdb_count(table) == 3
+
+
+async def test_import_cancel_while_running_stops_at_a_batch(start_app: Any, tmp_path: Path) -> None:
+    """Cancelling a running import stops it at the next batch: CANCELLED, partial result, upload deleted."""
+    client, table = await import_client(start_app, tmp_path, import_batch_rows=500), table_name()
+    data = "timestamp_unix,v\n" + "".join(f"{1600000000 + i},{i}\n" for i in range(200_000))
+    resp = await client.post("/api/questdb/import/async", json={"measurement": table, "data": data})
+    job_id = (await resp.json())["job_id"]
+    await wait_job(client, job_id, "RUNNING")
+    cancel = await client.post(f"/api/jobs/{job_id}/cancel")
+    assert cancel.status in (200, 202)
+    job = await wait_job(client, job_id, "CANCELLED", "COMPLETED", "FAILED")
+    assert job["status"] == "CANCELLED", job
+    assert job["result"]["rows_total"] <= 200_000 and job["result"]["rows_written"] < 200_000
+    assert uploads(tmp_path) == []
+
+
+async def test_cancelled_pending_import_loses_its_upload(start_app: Any, tmp_path: Path) -> None:
+    """A queued import that is cancelled never runs, and its upload is swept away."""
+    client, table = await start_app(upload_dir=tmp_path), table_name()
+    resp = await client.post("/api/questdb/import/async", json={"measurement": table, "data": IMPORT_CSV})
+    job_id = (await resp.json())["job_id"]
+    assert len(uploads(tmp_path)) == 1
+    assert (await client.post(f"/api/jobs/{job_id}/cancel")).status == 200
+    await s1.sweep_uploads(client.server.app)
+    assert uploads(tmp_path) == []
+
+
+async def test_orphan_uploads_are_removed_at_start(start_app: Any, tmp_path: Path) -> None:
+    """An old upload no unfinished job refers to (left by a crash) is deleted when the server starts."""
+    orphan = tmp_path / f"{uuid.uuid4()}{s1.UPLOAD_SUFFIX}"
+    orphan.write_text("timestamp_unix,v\n1,2\n")
+    os.utime(orphan, (time.time() - 3600, time.time() - 3600))
+    client = await start_app(upload_dir=tmp_path)
+    await eventually(lambda: asyncio.sleep(0, not orphan.exists()))
+    assert (await client.get("/healthz")).status == 200
+
+
+@pytest.mark.parametrize("body, code, extra", [
+    ({"data": IMPORT_CSV}, "missing_fields", {"missing_fields": ["measurement"]}),
+    ({"measurement": "bad name!", "data": IMPORT_CSV}, "invalid_measurement", {}),
+    ({"measurement": "m", "data": IMPORT_CSV, "on_error": "ignore"}, "invalid_field", {"field": "on_error"}),
+    ({"measurement": "m", "data": 5}, "invalid_field", {"field": "data"}),
+    ({"measurement": "m"}, "missing_fields", {"missing_fields": ["data"]}),
+    ({"measurement": "m", "data": ""}, "invalid_csv", {}),
+    ({"measurement": "m", "data": "timestamp_unix,v\n"}, "invalid_csv", {}),
+    ({"measurement": "m", "data": "timestamp_unix,v,v\n1,2,3\n"}, "invalid_csv", {}),
+    ({"measurement": "m", "data": "timestamp_unix,a/b\n1,2\n"}, "invalid_column", {}),
+    ({"measurement": "m", "data": "time,v\n1,2\n"}, "missing_columns",
+     {"missing_fields": ["timestamp_unix"], "timestamp_columns": ["timestamp_unix", "timestamp_ms", "timestamp", "ts"]}),
+    ({"measurement": "m", "data": "ts,v\n1,2\n", "required_columns": ["prediction", "v", "target"]},
+     "missing_columns", {"missing_fields": ["prediction", "target"]}),
+    ({"measurement": "m", "data": "v\n1\n", "required_columns": ["prediction"], "dedup_keys": ["series"]},
+     "missing_columns", {"missing_fields": ["timestamp_unix", "prediction", "series"]}),
+])
+async def test_import_validation_rejects_before_queueing(start_app: Any, tmp_path: Path, body: dict[str, Any],
+                                                         code: str, extra: dict[str, Any]) -> None:
+    """Invalid imports get a 400 naming the problem; no job is queued and no upload is left behind."""
+    client = await start_app(upload_dir=tmp_path)
+    error = await assert_error(await client.post("/api/questdb/import/async", json=body), 400, code)
+    assert {k: error[k] for k in extra} == extra
+    assert (await (await client.get("/api/jobs")).json())["total"] == 0
+    assert uploads(tmp_path) == []
+
+
+@pytest.mark.parametrize("params, parameter", [({}, "measurement"), ({"measurement": "a b"}, "measurement"),
+                                               ({"measurement": "m", "on_error": "x"}, "on_error")])
+async def test_raw_csv_parameter_errors_are_invalid_parameter(start_app: Any, tmp_path: Path,
+                                                              params: dict[str, str], parameter: str) -> None:
+    """In the raw-CSV form the import parameters are query parameters: errors are 400 invalid_parameter."""
+    client = await start_app(upload_dir=tmp_path)
+    resp = await client.post("/api/questdb/import/async", data=IMPORT_CSV.encode(), params=params,
+                             headers={"Content-Type": "text/csv"})
+    if parameter == "measurement" and not params:
+        await assert_error(resp, 400, "missing_fields")
+    else:
+        assert (await assert_error(resp, 400, "invalid_parameter"))["parameter"] == parameter
+
+
+async def test_import_other_content_type_is_415(client: Any) -> None:
+    """Only JSON, text/csv and multipart bodies are imports."""
+    resp = await client.post("/api/questdb/import", data=b"x", headers={"Content-Type": "application/xml"})
+    await assert_error(resp, 415, "unsupported_media_type")
+
+
+async def test_import_upload_over_limit_is_413_and_leaves_nothing(start_app: Any, tmp_path: Path) -> None:
+    """A streamed upload past STAGE1_MAX_UPLOAD_MB is cut off with 413 and its partial file removed."""
+    client = await start_app(upload_dir=tmp_path, max_upload_mb=1)
+
+    async def body() -> AsyncIterator[bytes]:        # chunked: no Content-Length to refuse up front
+        yield b"timestamp_unix,v\n"
+        for _ in range(40):
+            yield b"1700000000,1\n" * 5000
+    resp = await client.post("/api/questdb/import/async", data=body(), params={"measurement": "m"},
+                             headers={"Content-Type": "text/csv"})
+    await assert_error(resp, 413, "payload_too_large")
+    assert uploads(tmp_path) == []
+
+
+class FlakyIlp(TcpProxy):
+    """An ILP proxy to the real QuestDB that cuts the first connection after `cut_after` bytes."""
+
+    def __init__(self, cut_after: int) -> None:
+        super().__init__(TEST_QUESTDB_ILP_PORT)
+        self.cut_after, self.connections = cut_after, 0
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        if self.connections > 1:
+            return await super()._accept(reader, writer)
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        received = 0
+        while received < self.cut_after and (data := await reader.read(4096)):
+            up_writer.write(data[: self.cut_after - received])
+            received += len(data)
+        writer.transport.abort()
+        up_writer.close()
+
+
+async def test_import_resends_after_a_dropped_connection(start_app: Any, tmp_path: Path) -> None:
+    """ILP connection reset mid-stream: resent from the start, DEDUP absorbs the repeats, counts verify."""
+    proxy = FlakyIlp(cut_after=20_000)
+    await proxy.up()
+    try:
+        client = await import_client(start_app, tmp_path, questdb_ilp_port=proxy.port, import_batch_rows=200)
+        table = table_name()
+        data = "timestamp_unix,v\n" + "".join(f"{1600000000 + i},{i}.5\n" for i in range(5000))
+        job = await import_sync(client, table, data)
+        assert job["status"] == "COMPLETED", job
+        assert job["result"]["rows_verified"] == 5000 and proxy.connections >= 2
+        assert await qdb_count(table) == 5000
+    finally:
+        await proxy.down()
+
+
+async def test_import_fails_clearly_when_questdb_ilp_is_down(start_app: Any, tmp_path: Path) -> None:
+    """QuestDB's ILP port closed when the job starts sending: FAILED with an error naming the connection."""
+    client = await import_client(start_app, tmp_path, questdb_ilp_port=free_port())
+    job = await import_sync(client, table_name(), IMPORT_CSV)
+    assert job["status"] == "FAILED" and "cannot connect to QuestDB ILP" in job["error"], job
+    assert uploads(tmp_path) == []
+
+
+async def test_import_fails_on_a_questdb_that_does_not_answer(start_app: Any, tmp_path: Path) -> None:
+    """A QuestDB HTTP API that hangs gives a FAILED job with a timeout error, not a stuck one."""
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(30)
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    try:
+        client = await import_client(start_app, tmp_path, questdb_timeout_s=1,
+                                     questdb_http=f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}")
+        job = await import_sync(client, table_name(), IMPORT_CSV)
+        assert job["status"] == "FAILED" and "did not answer in time" in job["error"], job
+    finally:
+        server.close()
+
+
+async def test_sync_import_answers_202_when_the_wait_runs_out(start_app: Any, tmp_path: Path) -> None:
+    """With no worker to run it, the synchronous import falls back to the async 202 body after its wait."""
+    client = await start_app(upload_dir=tmp_path, import_sync_wait_s=0.2)
+    resp = await client.post("/api/questdb/import", json={"measurement": table_name(), "data": IMPORT_CSV})
+    assert resp.status == 202 and (await resp.json())["status"] == "PENDING"
+
+
+def test_ilp_formatting_escapes_and_types() -> None:
+    """ILP text: escaped names, i-suffixed integers, quoted escaped strings, omitted nulls, ns timestamps."""
+    columns = [s1.IlpColumn("Close Price", "double"), s1.IlpColumn("n", "long"), s1.IlpColumn("ok", "boolean"),
+               s1.IlpColumn("note", "string"), s1.IlpColumn("a=b", "double")]
+    text = s1.format_ilp_rows("my table", columns, [(1700000000000, (1.5, 3, True, 'say "hi"\n', None)),
+                                                    (1700000000001, (float("nan"), None, None, None, None))])
+    assert text == ('my\\ table Close\\ Price=1.5,n=3i,ok=t,note="say \\"hi\\"\\\n" 1700000000000000000\n'
+                    "my\\ table Close\\ Price=NaN 1700000000001000000\n")
 
 
 # --- QuestDB proxy -------------------------------------------------------------------------------------------
