@@ -482,19 +482,21 @@ SQL_COUNT_JOBS = """
 # Lock in a MATERIALIZED CTE, then UPDATE ... FROM it: an IN (SELECT ... LIMIT n) subquery may be re-run by the
 # planner and claim more than n rows (PostgreSQL bug #15715). attempts counts claims, so a job that kills its
 # worker still uses up its attempts.
-SQL_CLAIM_JOB = f"""
-    WITH picked AS MATERIALIZED (
+_PICK_PENDING_JOB = """picked AS MATERIALIZED (
         SELECT job_id FROM stage1_jobs
         WHERE status = 'PENDING' AND (node_id IS NULL OR node_id = %(node_id)s)
         ORDER BY created_at
         LIMIT 1
-        FOR UPDATE SKIP LOCKED)
-    UPDATE stage1_jobs AS j
+        FOR UPDATE SKIP LOCKED)"""
+_CLAIM_PICKED_JOB = """UPDATE stage1_jobs AS j
     SET status = 'RUNNING', attempts = j.attempts + 1, lease_token = gen_random_uuid(),
         worker_id = %(worker_id)s, started_at = now(), heartbeat_at = now(), updated_at = now(),
         message = 'running', completed_at = NULL
     FROM picked WHERE j.job_id = picked.job_id
-    RETURNING j.job_id, j.job_type, j.payload, j.attempts, j.max_attempts, j.lease_token, j.total
+    RETURNING j.job_id, j.job_type, j.payload, j.attempts, j.max_attempts, j.lease_token, j.total"""
+SQL_CLAIM_JOB = f"""
+    WITH {_PICK_PENDING_JOB}
+    {_CLAIM_PICKED_JOB}
 """
 
 # Every worker write below is fenced: it matches only while this claim (lease_token) still owns a RUNNING job.
@@ -513,6 +515,14 @@ SQL_FINISH_JOB = """
         completed_at = now(), updated_at = now(), lease_token = NULL, heartbeat_at = NULL
     WHERE job_id = %(job_id)s AND lease_token = %(token)s AND status = 'RUNNING'
     RETURNING job_id
+"""
+# One commit (one WAL flush) per job instead of two: a busy slot's final write also claims its next job. Both
+# halves are the statements above unchanged; they touch disjoint rows (RUNNING vs PENDING), and the outer join
+# reports the finish even when nothing was left to claim.
+SQL_FINISH_AND_CLAIM_JOB = f"""
+    WITH finished AS ({SQL_FINISH_JOB}), {_PICK_PENDING_JOB}, claimed AS ({_CLAIM_PICKED_JOB})
+    SELECT (SELECT count(*) FROM finished) AS finished, claimed.*
+    FROM (VALUES (1)) AS one LEFT JOIN claimed ON true
 """
 # A job whose cancel was requested (but not yet seen by its handler) ends CANCELLED instead of running again.
 SQL_RELEASE_JOB = """
@@ -1501,7 +1511,10 @@ async def refresh_dataset_stats(app: web.Application, dataset_id: str,
     params = {"dataset_id": dataset_id, "manifest": pg_json(manifest)}
     for kind, (count, first, last) in stats.items():
         params.update({f"{kind}_count": count, f"{kind}_first": first, f"{kind}_last": last})
-    await app[PG].fetchone(SQL_UPDATE_DATASET_STATS, params)
+    try:
+        await app[PG].fetchone(SQL_UPDATE_DATASET_STATS, params)
+    except ApiError as e:
+        log.warning("dataset stats not stored dataset_id=%s error=%s", dataset_id, e.message)
     return stats
 
 
@@ -2734,67 +2747,166 @@ class WorkerSet:
         self.last_error = {"job_id": None, "job_type": None, "error": message, "at": utc_now()}
 
 
-async def claim_job(app: web.Application, worker_id: str) -> ClaimedJob | None:
-    row = await app[PG].fetchone(SQL_CLAIM_JOB, {"worker_id": worker_id, "node_id": app[CONFIG].node_id})
-    if row is None:
+@dataclass(frozen=True)
+class PreparedSql:
+    """A hot worker statement, planned once per connection (PREPARE) and then run with EXECUTE: for the claim,
+    planning cost as much as executing it."""
+
+    name: str
+    prepare: str
+    execute: str
+
+    @classmethod
+    def of(cls, name: str, sql: str) -> PreparedSql:
+        """Number the %(name)s parameters of sql as $1, $2, ... (types are inferred from the statement)."""
+        names: list[str] = []
+
+        def number(match: re.Match[str]) -> str:
+            if match.group(1) not in names:
+                names.append(match.group(1))
+            return f"${names.index(match.group(1)) + 1}"
+        body = re.sub(r"%\((\w+)\)s", number, sql)
+        return cls(name, f"PREPARE {name} AS {body}", f"EXECUTE {name} ({', '.join(f'%({n})s' for n in names)})")
+
+
+PREPARED_CLAIM_JOB = PreparedSql.of("stage1_claim_job", SQL_CLAIM_JOB)
+PREPARED_FINISH_JOB = PreparedSql.of("stage1_finish_job", SQL_FINISH_JOB)
+PREPARED_FINISH_AND_CLAIM_JOB = PreparedSql.of("stage1_finish_and_claim_job", SQL_FINISH_AND_CLAIM_JOB)
+
+
+async def fetch_prepared(pg: Postgres, statement: PreparedSql, params: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Run a prepared statement on a pooled connection, preparing it there on first use (no bookkeeping: a
+    recycled connection simply prepares again)."""
+    async with pg.cursor() as cur:
+        return await execute_prepared(cur, statement, params)
+
+
+async def execute_prepared(cur: aiopg.Cursor, statement: PreparedSql,
+                           params: Mapping[str, Any]) -> dict[str, Any] | None:
+    try:
+        await cur.execute(statement.execute, params)
+    except psycopg2.errors.InvalidSqlStatementName:         # "prepared statement ... does not exist"
+        await cur.execute(statement.prepare)
+        await cur.execute(statement.execute, params)
+    return await cur.fetchone()
+
+
+class WorkerSlot:
+    """One worker slot of this process: the worker_id its claims record, and its own PostgreSQL connection for
+    claims and final writes. Outside the pool, API traffic that exhausts the pool cannot stall claiming, and a
+    job costs no pool checkout (about a fifth of the worker's CPU for a no-op job). Connects on first use, and
+    again after a connection error."""
+
+    def __init__(self, config: Config, worker_id: str) -> None:
+        self.config, self.worker_id = config, worker_id
+        self.conn: aiopg.Connection | None = None
+        self.cur: aiopg.Cursor | None = None
+
+    async def fetch(self, statement: PreparedSql, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Run a prepared statement; a lost or refused connection becomes 503 postgres_unavailable. After any
+        database error the connection is replaced, so nothing odd it was left in survives."""
+        try:
+            return await execute_prepared(await self._cursor(), statement, params)
+        except (psycopg2.Error, *PG_DOWN_ERRORS) as e:
+            self.close()
+            if isinstance(e, PG_DOWN_ERRORS):
+                raise postgres_unavailable(one_line(e)) from e
+            raise
+
+    async def _cursor(self) -> aiopg.Cursor:
+        if self.cur is None or self.conn is None or self.conn.closed:   # aiopg closes a connection on cancel
+            self.close()
+            self.conn = await aiopg.connect(self.config.pg_dsn, timeout=self.config.questdb_timeout_s)
+            cur = await self.conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
+            await cur.execute(f"SET statement_timeout = {int(self.config.questdb_timeout_s * 1000)}; "
+                              "SET application_name = 'stage1_worker'")
+            for statement in (PREPARED_CLAIM_JOB, PREPARED_FINISH_JOB, PREPARED_FINISH_AND_CLAIM_JOB):
+                await cur.execute(statement.prepare)
+            self.cur = cur
+        return self.cur
+
+    def close(self) -> None:
+        if self.conn is not None and not self.conn.closed:
+            self.conn.close()
+        self.conn = self.cur = None
+
+
+async def run_prepared(app: web.Application, statement: PreparedSql, params: Mapping[str, Any],
+                       slot: WorkerSlot | None) -> dict[str, Any] | None:
+    """On the slot's own connection when there is one (the worker loop), else on the pool (tests, shutdown)."""
+    if slot is not None:
+        return await slot.fetch(statement, params)
+    return await fetch_prepared(app[PG], statement, params)
+
+
+async def claim_job(app: web.Application, worker_id: str, slot: WorkerSlot | None = None) -> ClaimedJob | None:
+    return claimed_job(await run_prepared(app, PREPARED_CLAIM_JOB, claim_params(app, worker_id), slot))
+
+
+def claim_params(app: web.Application, worker_id: str) -> dict[str, Any]:
+    return {"worker_id": worker_id, "node_id": app[CONFIG].node_id}
+
+
+def claimed_job(row: Mapping[str, Any] | None) -> ClaimedJob | None:
+    if row is None or row["job_id"] is None:
         return None
     return ClaimedJob(job_id=str(row["job_id"]), job_type=row["job_type"], payload=row["payload"] or {},
                       attempts=row["attempts"], max_attempts=row["max_attempts"], token=str(row["lease_token"]),
                       total=int(row["total"]))
 
 
-async def worker_step(app: web.Application, worker_id: str) -> bool:
-    """Claim one job and drive it to a final state. False when there was nothing to claim."""
-    job = await claim_job(app, worker_id)
+async def worker_step(app: web.Application, worker_id: str, slot: WorkerSlot | None = None) -> bool:
+    """Claim one job and drive it to a final state. False when there was nothing to claim. Given the worker
+    loop's slot, it works over the slot's connection, and each final write also claims the next job (one
+    commit per job instead of two), until the queue is empty or shutdown begins."""
+    job = await claim_job(app, worker_id, slot)
     if job is None:
         return False
-    await run_job(app, job, worker_id)
+    while job is not None:
+        job = await run_job(app, job, worker_id, slot)
     return True
 
 
-async def run_job(app: web.Application, job: ClaimedJob, worker_id: str) -> None:
-    """Run a claimed job's handler next to a heartbeat, then write its outcome under the lease guard."""
+async def run_job(app: web.Application, job: ClaimedJob, worker_id: str,
+                  slot: WorkerSlot | None = None) -> ClaimedJob | None:
+    """Run a claimed job's handler while renewing its lease, then write its outcome under the lease guard.
+    Given a slot, that write also claims the slot's next job, which is returned."""
     ws, ctx = app[WORKERS], JobContext(app, job)
     log.info("job claimed job_id=%s type=%s attempt=%d status=RUNNING worker=%s",
              job.job_id, job.job_type, job.attempts, worker_id)
     kind = app[JOB_TYPES].get(job.job_type)
     if kind is None:
-        await finish_job(ctx, "FAILED", error="unsupported job type", started=time.monotonic())
-        return
+        return await finish_job(ctx, "FAILED", error="unsupported job type", started=time.monotonic(), slot=slot)
     started = time.monotonic()
     ws.running[job.job_id] = ctx
     ctx.task = asyncio.create_task(kind.handler(ctx))
-    heartbeat = asyncio.create_task(heartbeat_loop(ctx))
     try:
-        await asyncio.wait({ctx.task})
+        await wait_renewing_lease(ctx)
     finally:
-        heartbeat.cancel()
         ws.running.pop(job.job_id, None)
-    await record_outcome(ctx, started)
+    return await record_outcome(ctx, started, slot)
 
 
-async def record_outcome(ctx: JobContext, started: float) -> None:
+async def record_outcome(ctx: JobContext, started: float, slot: WorkerSlot | None = None) -> ClaimedJob | None:
+    """Write the outcome of a finished handler task; returns the slot's next job when one was claimed."""
     task, job = ctx.task, ctx.job
     assert task is not None
     if ctx.lease_lost or (not task.cancelled() and isinstance(task.exception(), LeaseLost)):
         log.warning("job lease lost job_id=%s type=%s attempt=%d: another claim owns it; result dropped",
                     job.job_id, job.job_type, job.attempts)
-    elif task.cancelled():
+        return None
+    if task.cancelled():
         await release_job(ctx)
-    elif isinstance(task.exception(), JobCancelled):
-        await finish_job(ctx, "CANCELLED", result=ctx.partial_result, message="cancelled", started=started)
-    elif task.exception() is not None:
+        return None
+    finish = functools.partial(finish_job, ctx, started=started, slot=slot)
+    if isinstance(task.exception(), JobCancelled):
+        return await finish("CANCELLED", result=ctx.partial_result, message="cancelled")
+    if task.exception() is not None:
         error = task.exception()
         log.error("job error job_id=%s type=%s attempt=%d", job.job_id, job.job_type, job.attempts,
                   exc_info=(type(error), error, error.__traceback__))
-        await finish_job(ctx, "FAILED", error=job_error_text(error), result=ctx.partial_result, started=started)
-    else:
-        try:
-            result = json.loads(dumps(task.result() or {}))  # a result that cannot be stored fails the job
-        except (TypeError, ValueError) as e:
-            await finish_job(ctx, "FAILED", error=f"job result is not JSON: {one_line(e)}", started=started)
-            return
-        await finish_job(ctx, "COMPLETED", result=result, message="completed", started=started)
+        return await finish("FAILED", error=job_error_text(error), result=ctx.partial_result)
+    return await finish("COMPLETED", result=task.result(), message="completed")
 
 
 def job_error_text(error: BaseException) -> str:
@@ -2803,17 +2915,18 @@ def job_error_text(error: BaseException) -> str:
     return one_line(error) if str(error) else f"{type(error).__name__} (no message)"
 
 
-async def heartbeat_loop(ctx: JobContext) -> None:
-    """Renew the lease every job_stale_s/3 from its own task, so a busy handler never loses it."""
+async def wait_renewing_lease(ctx: JobContext) -> None:
+    """Wait for the handler task, renewing its lease every job_stale_s/3 meanwhile. The beats run here, outside
+    the handler's task, so a handler that never checkpoints still keeps its lease."""
+    assert ctx.task is not None
     interval = ctx.app[CONFIG].job_stale_s / 3
-    while True:
-        await asyncio.sleep(interval)
+    while not (await asyncio.wait({ctx.task}, timeout=interval))[0]:
         asked_before = ctx.cancel_requested
         try:
             await ctx.beat()
         except LeaseLost:
-            assert ctx.task is not None
             ctx.task.cancel()
+            await asyncio.wait({ctx.task})
             return
         except Exception as e:                     # database blip: the next beat retries
             log.warning("job heartbeat failed job_id=%s error=%s", ctx.job.job_id, one_line(e))
@@ -2822,13 +2935,26 @@ async def heartbeat_loop(ctx: JobContext) -> None:
 
 
 async def finish_job(ctx: JobContext, status: str, *, result: dict[str, Any] | None = None,
-                     error: str | None = None, message: str | None = None, started: float) -> None:
-    """Write the final state, retrying through a database outage; fenced by the lease token."""
+                     error: str | None = None, message: str | None = None, started: float,
+                     slot: WorkerSlot | None = None) -> ClaimedJob | None:
+    """Write the final state, retrying through a database outage; fenced by the lease token. Given a slot, the
+    write goes over the slot's connection and, unless shutdown has begun, the same statement claims the slot's
+    next job, which is returned."""
     job = ctx.job
-    params = {"job_id": job.job_id, "token": job.token, "status": status, "result": pg_json(result or {}),
+    try:
+        result_json = dumps(result or {})
+    except (TypeError, ValueError) as e:           # a result the database cannot store fails the job instead
+        status, error, message, result_json = "FAILED", f"job result is not JSON: {one_line(e)}", None, "{}"
+    params = {"job_id": job.job_id, "token": job.token, "status": status, "result": result_json,
               "error": error, "message": message or (f"failed: {error}" if error else status.lower()),
               "progress": ctx.progress, "total": ctx.total}
-    written = await write_with_retry(ctx.app, SQL_FINISH_JOB, params)
+    if slot is None or ctx.app[WORKERS].stopping.is_set():
+        row = await write_with_retry(lambda: run_prepared(ctx.app, PREPARED_FINISH_JOB, params, slot))
+        written, next_job = row is not None, None
+    else:
+        params.update(claim_params(ctx.app, slot.worker_id))
+        row = await write_with_retry(lambda: run_prepared(ctx.app, PREPARED_FINISH_AND_CLAIM_JOB, params, slot))
+        written, next_job = bool(row and row["finished"]), claimed_job(row)
     duration_ms = round((time.monotonic() - started) * 1000)
     if written:
         log.info("job finished job_id=%s type=%s attempt=%d status=%s duration_ms=%d%s", job.job_id,
@@ -2836,25 +2962,26 @@ async def finish_job(ctx: JobContext, status: str, *, result: dict[str, Any] | N
     else:
         log.warning("job lease lost job_id=%s type=%s attempt=%d: %s not written", job.job_id, job.job_type,
                     job.attempts, status)
+    return next_job
 
 
 async def release_job(ctx: JobContext) -> None:
     """Shutdown: put an unfinished job back to PENDING so another worker (or this one, later) runs it; one
     whose cancel was requested ends CANCELLED instead."""
     params = {"job_id": ctx.job.job_id, "token": ctx.job.token, "result": pg_json(ctx.partial_result)}
-    row = await write_with_retry(ctx.app, SQL_RELEASE_JOB, params)
+    row = await write_with_retry(lambda: ctx.pg.fetchone(SQL_RELEASE_JOB, params))
     log.info("job released job_id=%s type=%s attempt=%d status=%s", ctx.job.job_id, ctx.job.job_type,
              ctx.job.attempts, row["status"] if row else "unchanged (lease lost)")
 
 
-async def write_with_retry(app: web.Application, sql: str, params: Mapping[str, Any],
+async def write_with_retry(write: Callable[[], Awaitable[dict[str, Any] | None]],
                            budget_s: float = 30.0) -> dict[str, Any] | None:
     """Run a fenced worker write; the row it matched, None if the lease was lost. Transient database errors
     are retried."""
     deadline, delay = time.monotonic() + budget_s, 0.2
     while True:
         try:
-            return await app[PG].fetchone(sql, params)
+            return await write()
         except ApiError as e:
             if e.status != 503 or time.monotonic() > deadline:
                 raise
@@ -2863,26 +2990,29 @@ async def write_with_retry(app: web.Application, sql: str, params: Mapping[str, 
             delay = min(delay * 2, 5.0)
 
 
-async def worker_loop(app: web.Application, slot: int) -> None:
+async def worker_loop(app: web.Application, slot_number: int) -> None:
     """One worker slot: claim until the queue is empty, then sleep until woken (NOTIFY) or the poll timer."""
     ws, config = app[WORKERS], app[CONFIG]
-    worker_id = f"{config.node_id}:{os.getpid()}:{slot}"
+    slot = WorkerSlot(config, f"{config.node_id}:{os.getpid()}:{slot_number}")
     await app[PG].connected.wait()
     failing = False
-    while not ws.stopping.is_set():
-        ws.wake.clear()
-        try:
-            while not ws.stopping.is_set() and await worker_step(app, worker_id):
-                ws.pulse = time.monotonic()
-            failing = False
-        except Exception as e:                     # CancelledError is not an Exception: shutdown still works
-            ws.note_error(f"worker loop: {one_line(e)}")
-            if not failing:                        # one line per outage, not one per poll
-                log.exception("worker step failed worker=%s", worker_id)
-            failing = True
-        ws.pulse = time.monotonic()
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(ws.wake.wait(), config.poll_s * random.uniform(0.8, 1.2))
+    try:
+        while not ws.stopping.is_set():
+            ws.wake.clear()
+            try:
+                while not ws.stopping.is_set() and await worker_step(app, slot.worker_id, slot):
+                    ws.pulse = time.monotonic()
+                failing = False
+            except Exception as e:                 # CancelledError is not an Exception: shutdown still works
+                ws.note_error(f"worker loop: {one_line(e)}")
+                if not failing:                    # one line per outage, not one per poll
+                    log.exception("worker step failed worker=%s", slot.worker_id)
+                failing = True
+            ws.pulse = time.monotonic()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(ws.wake.wait(), config.poll_s * random.uniform(0.8, 1.2))
+    finally:
+        slot.close()
 
 
 async def supervisor_loop(app: web.Application) -> None:

@@ -857,6 +857,33 @@ async def test_stale_worker_cannot_overwrite_rescued_attempt(start_app: Any, pg_
     assert await s1.rescue_stale_jobs(app) == []
 
 
+async def test_running_worker_that_loses_its_lease_stops_and_writes_nothing(start_app: Any,
+                                                                             pg_pool: aiopg.Pool) -> None:
+    """When another claim takes over a running job, the old worker's next heartbeat stops its handler, it
+    writes nothing, and the slot goes on with other jobs."""
+    stopped = asyncio.Event()
+
+    async def slow(ctx: s1.JobContext) -> dict[str, Any]:
+        try:
+            await asyncio.sleep(100)                        # no checkpoints: only the heartbeat notices
+        except asyncio.CancelledError:
+            stopped.set()
+            raise
+        return {}
+    client = await start_app(worker_slots=1, job_stale_s=0.6, job_types={"slow": s1.JobType(slow)})
+    job = await s1.enqueue_job(client.server.app, "slow", {})
+    await wait_job(client, job["job_id"], "RUNNING")
+    thief = str(uuid.uuid4())
+    await sql(pg_pool, "UPDATE stage1_jobs SET lease_token = %s, attempts = 2 WHERE job_id = %s",
+              (thief, job["job_id"]))
+    await asyncio.wait_for(stopped.wait(), 15)
+    after = await s1.enqueue_job(client.server.app, "noop", {})
+    await wait_job(client, after["job_id"], "COMPLETED")
+    row = await job_row(pg_pool, job["job_id"])
+    assert (row["status"], str(row["lease_token"]), row["result"], row["completed_at"]) == \
+        ("RUNNING", thief, {}, None)
+
+
 async def test_rescue_never_reopens_a_job_that_completes_concurrently(start_app: Any, pg_pool: aiopg.Pool) -> None:
     """A stale job completed while a rescue runs ends either COMPLETED or re-queued with the late write
     rejected; a COMPLETED job is never turned back to PENDING."""
