@@ -1133,9 +1133,11 @@ async def create_table(qdb: QuestDB, name: str, columns: list[tuple[str, str]], 
 
 
 async def add_columns(qdb: QuestDB, table: str, columns: list[tuple[str, str]]) -> None:
+    """ALTER TABLE ... ADD COLUMN, waiting until it is applied (on a WAL table it goes through the WAL)."""
     if columns:
         added = ", ".join(f"{quoted(c)} {t}" for c, t in columns)
         await qdb.exec(f"ALTER TABLE {quoted(table)} ADD COLUMN {added}")
+        await wait_wal_applied(qdb, table, qdb.timeout.total or 30.0)
 
 
 async def enable_dedup(qdb: QuestDB, info: TableInfo, extra_keys: tuple[str, ...] = ()) -> None:
@@ -1144,21 +1146,28 @@ async def enable_dedup(qdb: QuestDB, info: TableInfo, extra_keys: tuple[str, ...
         return
     keys = ", ".join(quoted(k) for k in (info.designated, *extra_keys))
     await qdb.exec(f"ALTER TABLE {quoted(info.name)} DEDUP ENABLE UPSERT KEYS({keys})")
+    await wait_wal_applied(qdb, info.name, qdb.timeout.total or 30.0)
     info.dedup = True
     log.info("questdb dedup enabled table=%s keys=%s", info.name, keys)
+
+
+async def wal_state(qdb: QuestDB, table: str) -> dict[str, Any] | None:
+    """writerTxn (applied) and sequencerTxn (committed) of a WAL table; None for a non-WAL table."""
+    rows = await qdb.rows("SELECT suspended, writerTxn, sequencerTxn, errorMessage FROM wal_tables() "
+                          f"WHERE lower(name) = lower('{table}')")
+    if rows and rows[0]["suspended"]:
+        raise ApiError(503, "questdb_unavailable",
+                       f"QuestDB suspended the WAL of {table}: {rows[0]['errorMessage'] or 'no message'}")
+    return rows[0] if rows else None
 
 
 async def wait_wal_applied(qdb: QuestDB, table: str, timeout_s: float) -> None:
     """Wait until QuestDB has applied every committed WAL transaction of table, so reads see the writes."""
     deadline, delay = time.monotonic() + timeout_s, 0.01
     while True:
-        rows = await qdb.rows("SELECT suspended, writerTxn, sequencerTxn, errorMessage FROM wal_tables() "
-                              f"WHERE lower(name) = lower('{table}')")
-        if not rows or rows[0]["writerTxn"] >= rows[0]["sequencerTxn"]:
+        state = await wal_state(qdb, table)
+        if state is None or state["writerTxn"] >= state["sequencerTxn"]:
             return
-        if rows[0]["suspended"]:
-            raise ApiError(503, "questdb_unavailable",
-                           f"QuestDB suspended the WAL of {table}: {rows[0]['errorMessage'] or 'no message'}")
         if time.monotonic() > deadline:
             raise ApiError(503, "questdb_timeout", f"QuestDB did not apply the writes to {table} in time")
         await asyncio.sleep(delay)
@@ -1486,11 +1495,12 @@ MANIFEST_STAT_KEYS = {"ohlcv": ("ohlcv_rows", "first_ohlcv_timestamp_ms", "last_
                       "indicator": ("indicator_rows", "first_indicator_timestamp_ms", "last_indicator_timestamp_ms")}
 
 
-async def dataset_table_stats(qdb: QuestDB, tables: dict[str, str]) -> dict[str, tuple[int, int | None, int | None]]:
-    """(count, first ms, last ms) of each of a dataset's tables: {'ohlcv': ..., 'indicator': ...}."""
+async def dataset_table_stats(qdb: QuestDB, tables: dict[str, str]
+                              ) -> dict[str, tuple[int, int | None, int | None] | None]:
+    """(count, first ms, last ms) of each of a dataset's tables, None for a table that does not exist."""
     infos = await asyncio.gather(*(table_info(qdb, name) for name in tables.values()))
     bounds = await asyncio.gather(*(table_bounds(qdb, info) for info in infos))
-    return dict(zip(tables, bounds))
+    return {kind: (bound if info is not None else None) for kind, info, bound in zip(tables, infos, bounds)}
 
 
 async def refresh_dataset_stats(app: web.Application, dataset_id: str,
@@ -1507,6 +1517,7 @@ async def refresh_dataset_stats(app: web.Application, dataset_id: str,
     except ApiError as e:
         log.warning("dataset stats not refreshed dataset_id=%s error=%s", dataset_id, e.message)
         return None
+    stats = {kind: bounds or (0, None, None) for kind, bounds in stats.items()}
     manifest = dict(zip(MANIFEST_STAT_KEYS[written], stats[written])) if written else {}
     params = {"dataset_id": dataset_id, "manifest": pg_json(manifest)}
     for kind, (count, first, last) in stats.items():
@@ -1851,8 +1862,8 @@ async def dataset_manifest(app: web.Application, dataset: Mapping[str, Any]) -> 
     except ApiError:
         stats = {}
     for kind, keys in MANIFEST_STAT_KEYS.items():
-        count, first, last = stats.get(kind, (0, None, None))
-        manifest[keys[0]] = count if kind in stats else int_or_zero(manifest.get(keys[0]))
+        count, first, last = stats.get(kind) or (0, None, None)
+        manifest[keys[0]] = count if stats.get(kind) else int_or_zero(manifest.get(keys[0]))
         manifest[keys[1]] = first if first is not None else stored_ms(manifest.get(keys[1]))
         manifest[keys[2]] = last if last is not None else stored_ms(manifest.get(keys[2]))
     manifest.update({
@@ -1904,6 +1915,7 @@ async def bar_interval_ms(app: web.Application, dataset: Mapping[str, Any], ohlc
 # waits until QuestDB shows exactly the expected rows before it reports COMPLETED.
 
 UPLOAD_SUFFIX = ".upload"
+CLOSE_COMMIT_SETTLE_S = 1.5     # no commit seen after the ILP close: wait this long for a late one
 NUMERIC_TEXT = str.maketrans("", "", "0123456789.-+eE")   # what remains of a plain decimal literal: nothing
 BOOL_TEXT = {"true": True, "false": False}
 IMPORT_SCALAR_TYPES = {"LONG": "long", "INT": "long", "SHORT": "long", "BYTE": "long", "DOUBLE": "double",
@@ -2428,10 +2440,10 @@ async def import_file(ctx: JobContext, path: Path) -> dict[str, Any]:
     info = await prepare_import_table(qdb, measurement, plan, info)
     before = await rows_in_range(qdb, info, plan) if plan.min_us is not None else 0
     expected = before + await new_keys(qdb, info, plan, before) if info.dedup else None
-    result["rows_written"] = await send_file(ctx, plan, path, info)
+    result["rows_written"], txn_at_close = await send_file(ctx, plan, path, info)
     expected = expected if expected is not None else before + result["rows_written"]
     await ctx.checkpoint(message="verifying rows in QuestDB", force=True)
-    result["rows_verified"] = await verify_import(ctx.app, info, plan, expected, before)
+    result["rows_verified"] = await verify_import(ctx.app, info, plan, expected, before, txn_at_close)
     await refresh_datasets_using(ctx.app, info.name)
     return finish_result(result, started)
 
@@ -2511,7 +2523,7 @@ async def new_keys(qdb: QuestDB, info: TableInfo, plan: ImportPlan, before: int)
     return distinct - stored
 
 
-async def send_file(ctx: JobContext, plan: ImportPlan, path: Path, info: TableInfo) -> int:
+async def send_file(ctx: JobContext, plan: ImportPlan, path: Path, info: TableInfo) -> tuple[int, int | None]:
     """Pass 2: stream ILP over TCP. A dropped connection is retried from the start of the file (TCP confirms
     nothing, and DEDUP makes the resent rows harmless); without DEDUP that would duplicate, so it fails."""
     config, last_error = ctx.app[CONFIG], ""
@@ -2531,7 +2543,8 @@ async def send_file(ctx: JobContext, plan: ImportPlan, path: Path, info: TableIn
 
 
 async def send_batches(ctx: JobContext, plan: ImportPlan, path: Path, info: TableInfo,
-                       sender: IlpTcpSender) -> int:
+                       sender: IlpTcpSender) -> tuple[int, int | None]:
+    """Rows sent, and the table's sequencerTxn just before the close (the close commits what is pending)."""
     total, sent = plan.rows_total, 0
     batches = csv_batches(path, ctx.app[CONFIG].import_batch_rows)
     await sender.connect()
@@ -2542,6 +2555,7 @@ async def send_batches(ctx: JobContext, plan: ImportPlan, path: Path, info: Tabl
             sent += count
             ctx.partial_result["rows_written"] = sent
             await ctx.checkpoint(progress=sent, message=f"importing {sent}/{total} rows")
+        state = await wal_state(ctx.app[QDB], info.name) if info.wal else None
         await sender.close()
     except JobCancelled:
         with contextlib.suppress(IlpConnectionLost):
@@ -2549,23 +2563,31 @@ async def send_batches(ctx: JobContext, plan: ImportPlan, path: Path, info: Tabl
         raise
     finally:
         batches.close()
-    return sent
+    return sent, state["sequencerTxn"] if state else None
 
 
-async def verify_import(app: web.Application, info: TableInfo, plan: ImportPlan, expected: int, before: int) -> int:
-    """Wait (bounded by STAGE1_QUESTDB_TIMEOUT_S) until QuestDB shows exactly the expected rows in the
-    imported time range; return how many of the file's rows are confirmed visible."""
+async def verify_import(app: web.Application, info: TableInfo, plan: ImportPlan, expected: int, before: int,
+                        txn_at_close: int | None) -> int:
+    """Wait (bounded by STAGE1_QUESTDB_TIMEOUT_S) until QuestDB shows exactly the expected rows in the imported
+    range *and* has applied the commit QuestDB makes when the ILP connection closes. The count alone is not
+    enough: re-importing changed values into a DEDUP table keeps the count, so without the commit check the
+    job could report new values that are not visible yet. Returns the file's rows confirmed visible."""
     if plan.min_us is None:
         return 0
     qdb, deadline = app[QDB], time.monotonic() + app[CONFIG].questdb_timeout_s
+    quiet_since = time.monotonic()
     while True:
+        state = await wal_state(qdb, info.name) if info.wal else None
+        applied = state is None or state["writerTxn"] >= state["sequencerTxn"]
+        committed = state is None or txn_at_close is None or state["sequencerTxn"] > txn_at_close \
+            or time.monotonic() - quiet_since > CLOSE_COMMIT_SETTLE_S    # nothing was pending at close
         count = await rows_in_range(qdb, info, plan)
-        if count == expected:
+        if applied and committed and count == expected:
             return expected - before if not info.dedup else await asyncio.to_thread(distinct_keys, plan.keys)
         if time.monotonic() > deadline:
             raise ImportFailed(f"QuestDB shows {count} rows in the imported time range, expected {expected} "
                                f"({before} before the import); the import could not be verified")
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.05)
 
 
 async def refresh_datasets_using(app: web.Application, table: str) -> None:

@@ -205,6 +205,25 @@ def assert_no_float_tokens(text: str) -> None:
         assert token not in text, text
 
 
+def table_name() -> str:
+    """A unique QuestDB table per test: QuestDB tables are never dropped and re-created between tests."""
+    return f"t_{uuid.uuid4().hex[:12]}"
+
+
+async def qdb_rows(sql_text: str) -> list[dict[str, Any]]:
+    """Rows of a query against the real QuestDB, read directly (not through the server under test)."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{TEST_QUESTDB_HTTP}/exec", params={"query": sql_text}) as resp:
+            body = await resp.json()
+    assert "error" not in body, body
+    names = [c["name"] for c in body.get("columns", [])]            # DDL answers {"ddl": "OK"}
+    return [dict(zip(names, row)) for row in body.get("dataset", [])]
+
+
+async def qdb_count(table: str) -> int:
+    return (await qdb_rows(f'SELECT count() AS n FROM "{table}"'))[0]["n"]
+
+
 # --- Config --------------------------------------------------------------------------------------------------
 
 def test_config_defaults_bind_loopback_on_8081() -> None:
@@ -1393,6 +1412,275 @@ def test_merge_manifest_key_by_key() -> None:
     assert s1.merge_manifest(stored, incoming) == {"a": 1, "b": "y", "nested": {"p": 3}, "granularity": "4h", "c": 0}
 
 
+# --- Dataset rows --------------------------------------------------------------------------------------------
+
+HOUR_MS = 3_600_000
+FIRST_BAR_MS = 1_700_000_000_000 - 1_700_000_000_000 % HOUR_MS
+
+
+def ohlcv_rows(start: int, count: int) -> list[dict[str, Any]]:
+    """Candles as the desktop sends them: epoch ms, ascending, every key present."""
+    return [{"timestamp": FIRST_BAR_MS + (start + i) * HOUR_MS, "open": 100.0 + i, "high": 101.5 + i,
+             "low": 99.25 + i, "close": 100.5 + i, "volume": 1000 + i} for i in range(count)]
+
+
+def indicator_rows(start: int, count: int, lookback: int = 0) -> list[dict[str, Any]]:
+    """Indicator rows in epoch *seconds* (data loaded from CSV), with warm-up cells omitted as the desktop does."""
+    rows = []
+    for i in range(start, start + count):
+        row: dict[str, Any] = {"timestamp": (FIRST_BAR_MS + i * HOUR_MS) // 1000, "PCO_10_20": i * 0.5,
+                               "Date": 20231114 + i, "Time": i % 24 * 100}
+        if i >= lookback:
+            row["TGT_115"] = (-1) ** i * 0.25 * i
+        rows.append(row)
+    return rows
+
+
+async def new_dataset(client: Any) -> tuple[str, str]:
+    dataset_id, slug = uid(), new_slug()
+    await post_ok(client, "/api/datasets", variant_a(dataset_id, slug), 201)
+    return dataset_id, slug
+
+
+async def test_rows_export_flow_counts_and_manifest(client: Any) -> None:
+    """§6.1: two variant posts, 10,000-row OHLCV and indicator batches (seconds), then the list shows the
+    stored counts in the top level and in the manifest, and first_indicator_ts in ms."""
+    dataset_id, slug = uid(), new_slug()
+    await post_ok(client, "/api/datasets", variant_a(dataset_id, slug), 201)
+    await post_ok(client, "/api/datasets", variant_b(dataset_id, slug), 200)
+    for start in (0, 10_000):
+        body = await post_ok(client, f"/api/datasets/{dataset_id}/ohlcv/append", {"rows": ohlcv_rows(start, 10_000)},
+                             200)
+        assert body == {"dataset_id": dataset_id, "measurement": f"{slug}_ohlcv", "rows_received": 10_000,
+                        "rows_written": 10_000, "rows_skipped": 0, "row_count": start + 10_000}
+    for start in (0, 10_000, 20_000):
+        count = 10_000 if start < 20_000 else 4_000
+        body = await post_ok(client, f"/api/datasets/{dataset_id}/indicators/append",
+                             {"rows": indicator_rows(start + 120, count, lookback=300)}, 200)
+        assert body["row_count"] == min(start + 10_000, 24_000)
+    listed = await get_ok(client, "/api/datasets?limit=200&offset=0")
+    item = next(d for d in listed["datasets"] if d["dataset_id"] == dataset_id)
+    assert_dataset_types(item)
+    assert (item["ohlcv_row_count"], item["indicator_row_count"]) == (20_000, 24_000)
+    assert (item["metadata"]["ohlcv_rows"], item["metadata"]["indicator_rows"]) == (20_000, 24_000)
+    assert item["metadata"]["first_indicator_timestamp_ms"] == FIRST_BAR_MS + 120 * HOUR_MS
+    assert item["first_indicator_ts"] == 1_700_432_000_000          # posted in seconds, served in ms
+    assert item["ohlcv_first_ts"] == s1.iso_from_ms(FIRST_BAR_MS)
+    assert item["ohlcv_last_ts"] == s1.iso_from_ms(FIRST_BAR_MS + 19_999 * HOUR_MS)
+    assert item["metadata"]["last_ohlcv_timestamp_ms"] == FIRST_BAR_MS + 19_999 * HOUR_MS
+
+
+async def test_rows_load_flow_reads_back_every_row(client: Any) -> None:
+    """§6.2: all bars ascending with integer ms; OHLCV (ms) and indicators (seconds) agree on the instant;
+    row 0 carries every indicator column (null where the desktop omitted it); no numeric timestamp_unix."""
+    dataset_id, slug = await new_dataset(client)
+    candles = ohlcv_rows(0, 500)
+    await post_ok(client, f"/api/datasets/{dataset_id}/ohlcv/append", {"rows": candles}, 200)
+    await post_ok(client, f"/api/datasets/{dataset_id}/indicators/append", {"rows": indicator_rows(0, 500, 10)}, 200)
+    ohlcv = await get_ok(client, f"/api/datasets/{dataset_id}/ohlcv")
+    assert list(ohlcv) == ["dataset_id", "measurement", "rows", "count"] and ohlcv["count"] == 500
+    assert ohlcv["rows"][0] == {"timestamp_ms": FIRST_BAR_MS, "timestamp": s1.iso_from_ms(FIRST_BAR_MS),
+                                "open": 100.0, "high": 101.5, "low": 99.25, "close": 100.5, "volume": 1000.0}
+    assert [r["timestamp_ms"] for r in ohlcv["rows"]] == [c["timestamp"] for c in candles]
+    indicators = await get_ok(client, f"/api/datasets/{dataset_id}/indicators")
+    assert indicators["columns"] == ["PCO_10_20", "Date", "Time", "TGT_115"]
+    first = indicators["rows"][0]
+    assert first == {"timestamp_ms": FIRST_BAR_MS, "timestamp": s1.iso_from_ms(FIRST_BAR_MS), "PCO_10_20": 0.0,
+                     "Date": 20231114.0, "Time": 0.0, "TGT_115": None}
+    assert "timestamp_unix" not in first
+    assert indicators["rows"][10]["TGT_115"] == 2.5
+    assert [r["timestamp_ms"] for r in indicators["rows"]] == [r["timestamp_ms"] for r in ohlcv["rows"]]
+    for row in indicators["rows"]:
+        assert type(row["timestamp_ms"]) is int and list(row)[2:] == indicators["columns"]
+
+
+async def test_rows_append_skips_bad_timestamps_and_dedupes(client: Any) -> None:
+    """A zero, negative or missing timestamp skips the row (still 2xx); within a request and across requests
+    the last row for a timestamp wins; ±1e+9999 and null are stored as null."""
+    dataset_id, _ = await new_dataset(client)
+    path = f"/api/datasets/{dataset_id}/ohlcv/append"
+    raw = ('{"rows": [{"timestamp": 0, "open": 1}, {"timestamp": -5, "open": 1}, {"open": 2},'
+           f'{{"timestamp": {FIRST_BAR_MS}, "open": 1e+9999, "high": -1e+9999, "close": null, "volume": 3}},'
+           f'{{"timestamp": {FIRST_BAR_MS}, "open": 7, "volume": 4}}]}}')
+    resp = await client.post(path, data=raw, headers={"Content-Type": "application/json"})
+    body = strict_json(await resp.text())
+    assert resp.status == 200
+    assert (body["rows_received"], body["rows_skipped"], body["rows_written"], body["row_count"]) == (5, 3, 2, 1)
+    await post_ok(client, path, {"rows": [{"timestamp": FIRST_BAR_MS, "open": 1e300, "high": None}]}, 200)
+    rows = (await get_ok(client, f"/api/datasets/{dataset_id}/ohlcv"))["rows"]
+    assert rows == [{"timestamp_ms": FIRST_BAR_MS, "timestamp": s1.iso_from_ms(FIRST_BAR_MS), "open": 1e300,
+                     "high": None, "low": None, "close": None, "volume": None}]
+    all_skipped = await post_ok(client, path, {"rows": [{"timestamp": 0}]}, 200)
+    assert (all_skipped["rows_written"], all_skipped["rows_skipped"], all_skipped["row_count"]) == (0, 1, 1)
+    assert (await post_ok(client, path, {"rows": []}, 200))["rows_written"] == 0
+
+
+async def test_rows_same_instant_in_seconds_and_ms_is_one_bar(client: Any) -> None:
+    """Indicator timestamps in seconds and in ms normalise to one stored row (dedup on the timestamp)."""
+    dataset_id, _ = await new_dataset(client)
+    path = f"/api/datasets/{dataset_id}/indicators/append"
+    await post_ok(client, path, {"rows": [{"timestamp": FIRST_BAR_MS // 1000, "x": 1}]}, 200)
+    body = await post_ok(client, path, {"rows": [{"timestamp_ms": FIRST_BAR_MS, "x": 2}]}, 200)
+    assert body["row_count"] == 1
+    rows = (await get_ok(client, f"/api/datasets/{dataset_id}/indicators"))["rows"]
+    assert [(r["timestamp_ms"], r["x"]) for r in rows] == [(FIRST_BAR_MS, 2.0)]
+
+
+async def test_rows_new_column_in_a_later_batch_is_added(client: Any) -> None:
+    """A column first seen later is added; earlier rows read null there, and case is kept exactly."""
+    dataset_id, _ = await new_dataset(client)
+    path = f"/api/datasets/{dataset_id}/indicators/append"
+    await post_ok(client, path, {"rows": [{"timestamp": FIRST_BAR_MS, "a": 1, "flag": True}]}, 200)
+    await post_ok(client, path, {"rows": [{"timestamp": FIRST_BAR_MS + HOUR_MS, "a": 2, "Close Price": 3.5}]}, 200)
+    body = await get_ok(client, f"/api/datasets/{dataset_id}/indicators")
+    assert body["columns"] == ["a", "flag", "Close Price"]
+    assert [list(r.values())[2:] for r in body["rows"]] == [[1.0, 1.0, None], [2.0, None, 3.5]]
+
+
+@pytest.mark.parametrize("body, status, code, extra", [
+    ({"rows": {}}, 400, "invalid_body", {}),
+    ({}, 400, "invalid_body", {}),
+    ({"rows": [1]}, 400, "invalid_rows", {"row_index": 0}),
+    ({"rows": [{"timestamp": 1, "x": 1}, {"timestamp": 2, "x": "7"}]}, 400, "invalid_field",
+     {"field": "rows[1].x", "row_index": 1}),
+    ({"rows": [{"timestamp": "1700000000", "x": 1}]}, 400, "invalid_field", {"field": "rows[0].timestamp"}),
+    ({"rows": [{"timestamp": 9_300_000_000_000, "x": 1}]}, 400, "invalid_field", {"row_index": 0}),
+    ({"rows": [{"timestamp": 1, "a.b": 1}]}, 400, "invalid_column", {}),
+    ({"rows": [{"timestamp": 1, "abc": 1, "ABC": 2}]}, 400, "invalid_column", {}),
+    ({"rows": [{"timestamp": 1, "x": [1]}]}, 400, "invalid_field", {"field": "rows[0].x"}),
+])
+async def test_rows_append_rejects_bad_input_and_writes_nothing(client: Any, body: dict[str, Any], status: int,
+                                                                code: str, extra: dict[str, Any]) -> None:
+    """Validation covers the whole request before anything is written: a 400 leaves no table behind."""
+    dataset_id, slug = await new_dataset(client)
+    error = await assert_error(await client.post(f"/api/datasets/{dataset_id}/indicators/append", json=body),
+                               status, code)
+    assert {k: error[k] for k in extra} == extra
+    assert await qdb_rows(f"SELECT table_name FROM tables() WHERE table_name = '{slug}_ind'") == []
+
+
+async def test_rows_column_differing_only_in_case_is_409(client: Any) -> None:
+    """A key that matches a stored column only case-insensitively is a conflict (QuestDB ignores case)."""
+    dataset_id, _ = await new_dataset(client)
+    path = f"/api/datasets/{dataset_id}/indicators/append"
+    await post_ok(client, path, {"rows": [{"timestamp": FIRST_BAR_MS, "rsi": 1}]}, 200)
+    await assert_error(await client.post(path, json={"rows": [{"timestamp": FIRST_BAR_MS, "RSI": 1}]}), 409,
+                       "column_conflict")
+
+
+async def test_rows_unknown_dataset_is_404(client: Any) -> None:
+    """Appends and reads of an unknown (or malformed) dataset id answer 404 dataset_not_found."""
+    for path in (f"/api/datasets/{uid()}/ohlcv/append", "/api/datasets/not-a-uuid/indicators/append"):
+        await assert_error(await client.post(path, json={"rows": []}), 404, "dataset_not_found")
+    for suffix in ("ohlcv", "indicators", "manifest", "index_map"):
+        await assert_error(await client.get(f"/api/datasets/{uid()}/{suffix}"), 404, "dataset_not_found")
+
+
+async def test_rows_registered_dataset_without_table_reads_empty(client: Any) -> None:
+    """A dataset whose tables do not exist yet gives rows [] (and columns [] for indicators)."""
+    dataset_id, slug = await new_dataset(client)
+    assert await get_ok(client, f"/api/datasets/{dataset_id}/ohlcv") == \
+        {"dataset_id": dataset_id, "measurement": f"{slug}_ohlcv", "rows": [], "count": 0}
+    assert (await get_ok(client, f"/api/datasets/{dataset_id}/indicators"))["columns"] == []
+
+
+async def test_rows_read_filters(client: Any) -> None:
+    """limit/offset page the ascending rows; desc reverses; start_ms/end_ms window; columns selects."""
+    dataset_id, _ = await new_dataset(client)
+    await post_ok(client, f"/api/datasets/{dataset_id}/indicators/append", {"rows": indicator_rows(0, 10)}, 200)
+    base = f"/api/datasets/{dataset_id}/indicators"
+
+    async def stamps(query: str) -> list[int]:
+        return [(r["timestamp_ms"] - FIRST_BAR_MS) // HOUR_MS for r in (await get_ok(client, base + query))["rows"]]
+    assert await stamps("?limit=3&offset=2") == [2, 3, 4]
+    assert await stamps("?limit=0") == list(range(10))
+    assert await stamps("?offset=8") == [8, 9]
+    assert await stamps("?desc=true&limit=2") == [9, 8]
+    assert await stamps(f"?start_ms={FIRST_BAR_MS + 3 * HOUR_MS}&end_ms={FIRST_BAR_MS + 5 * HOUR_MS}") == [3, 4]
+    body = await get_ok(client, base + "?columns=Time,PCO_10_20&limit=1")
+    assert body["columns"] == ["PCO_10_20", "Time"] and list(body["rows"][0]) == ["timestamp_ms", "timestamp",
+                                                                                 "PCO_10_20", "Time"]
+    resp = await client.get(base + "?limit=-1")
+    assert (await assert_error(resp, 400, "invalid_parameter"))["parameter"] == "limit"
+
+
+async def test_rows_table_written_by_another_program(client: Any) -> None:
+    """A Time Series export table (designated timestamp, dataset_id SYMBOL, Date/Time LONG, no dedup): reads
+    leave out the symbol, appends convert to LONG and turn dedup on."""
+    dataset_id, slug = uid(), new_slug()
+    table = f"{slug}_ts"
+    await post_ok(client, "/api/datasets", variant_a(dataset_id, slug, metadata=manifest(
+        dataset_id, slug, ohlcv_measurement=table, indicator_measurement=table)), 201)
+    await qdb_rows(f'CREATE TABLE "{table}" (dataset_id SYMBOL, "Date" LONG, "Time" LONG, rsi DOUBLE, '
+                   "timestamp TIMESTAMP) TIMESTAMP(timestamp) PARTITION BY DAY WAL")
+    body = await post_ok(client, f"/api/datasets/{dataset_id}/indicators/append",
+                         {"rows": [{"timestamp": FIRST_BAR_MS, "Date": 20231114, "Time": 100.0, "rsi": 55.5}]}, 200)
+    assert body["row_count"] == 1
+    read = await get_ok(client, f"/api/datasets/{dataset_id}/indicators")
+    assert read["columns"] == ["Date", "Time", "rsi"]
+    assert read["rows"][0]["Date"] == 20231114 and type(read["rows"][0]["Date"]) is int
+    await assert_error(await client.post(f"/api/datasets/{dataset_id}/indicators/append",
+                                         json={"rows": [{"timestamp": FIRST_BAR_MS, "Date": 1.5}]}), 400,
+                       "invalid_field")
+    assert (await qdb_rows(f"SELECT dedup FROM tables() WHERE table_name = '{table}'")) == [{"dedup": True}]
+
+
+async def test_manifest_overlays_current_values(client: Any) -> None:
+    """The manifest keeps posted keys and sets the standard ones from the dataset and its stored rows."""
+    dataset_id, slug = await new_dataset(client)
+    await post_ok(client, f"/api/datasets/{dataset_id}/ohlcv/append", {"rows": ohlcv_rows(0, 3)}, 200)
+    body = await get_ok(client, f"/api/datasets/{dataset_id}/manifest")
+    assert (body["version"], body["dataset_id"], body["ohlcv_measurement"]) == (1, dataset_id, f"{slug}_ohlcv")
+    assert (body["ohlcv_rows"], body["indicator_rows"], body["bar_interval_ms"]) == (3, 880, 14_400_000)
+    assert body["first_ohlcv_timestamp_ms"] == FIRST_BAR_MS
+    assert body["last_ohlcv_timestamp_ms"] == FIRST_BAR_MS + 2 * HOUR_MS
+    assert body["first_indicator_timestamp_ms"] == 1_700_432_000_000 and body["exported_at"] == "2026-11-01T10:00:00Z"
+
+
+@pytest.mark.parametrize("granularity, interval", [("15m", 900_000), ("250ms", 250), ("1d", 86_400_000),
+                                                   ("unknown", HOUR_MS)])
+async def test_manifest_bar_interval_fallbacks(client: Any, granularity: str, interval: int) -> None:
+    """bar_interval_ms 0: derived from granularity, else from the gap between the first two bars."""
+    dataset_id, slug = uid(), new_slug()
+    await post_ok(client, "/api/datasets", variant_a(dataset_id, slug, granularity=granularity, bar_interval_ms=0,
+                                                     metadata={}), 201)
+    await post_ok(client, f"/api/datasets/{dataset_id}/ohlcv/append", {"rows": ohlcv_rows(0, 2)}, 200)
+    assert (await get_ok(client, f"/api/datasets/{dataset_id}/manifest"))["bar_interval_ms"] == interval
+
+
+async def test_index_map_windows_match_read_order(client: Any) -> None:
+    """index_map returns one row per index of [start_idx, end_idx), clipped, in the read-back order."""
+    dataset_id, _ = await new_dataset(client)
+    await post_ok(client, f"/api/datasets/{dataset_id}/indicators/append", {"rows": indicator_rows(0, 20)}, 200)
+    body = await get_ok(client, f"/api/datasets/{dataset_id}/index_map?start_idx=5&end_idx=8&type=indicator")
+    assert body["rows"] == [{"index": i, "timestamp_ms": FIRST_BAR_MS + i * HOUR_MS} for i in (5, 6, 7)]
+    assert (body["start_index"], body["end_index"], body["count"], body["type"]) == (5, 8, 3, "indicator")
+    clipped = await get_ok(client, f"/api/datasets/{dataset_id}/index_map?start_idx=18&end_idx=50")
+    assert (clipped["end_index"], [r["index"] for r in clipped["rows"]]) == (20, [18, 19])
+    everything = await get_ok(client, f"/api/datasets/{dataset_id}/index_map")
+    assert everything["count"] == 20
+    missing = await get_ok(client, f"/api/datasets/{dataset_id}/index_map?type=ohlcv")
+    assert (missing["rows"], missing["end_index"]) == ([], 0)
+
+
+@pytest.mark.parametrize("query, parameter", [("start_idx=-1", "start_idx"), ("end_idx=x", "end_idx"),
+                                              ("start_idx=5&end_idx=2", "end_idx"), ("type=candles", "type")])
+async def test_index_map_bad_parameters(client: Any, query: str, parameter: str) -> None:
+    """Bad index_map parameters are 400 invalid_parameter naming the parameter."""
+    dataset_id, _ = await new_dataset(client)
+    resp = await client.get(f"/api/datasets/{dataset_id}/index_map?{query}")
+    assert (await assert_error(resp, 400, "invalid_parameter"))["parameter"] == parameter
+
+
+async def test_rows_questdb_down_is_503(start_app: Any) -> None:
+    """With QuestDB unreachable, appends and reads answer 503 questdb_unavailable quickly."""
+    client = await start_app(questdb_http=f"http://127.0.0.1:{free_port()}")
+    dataset_id, _ = await new_dataset(client)
+    await assert_error(await client.post(f"/api/datasets/{dataset_id}/ohlcv/append",
+                                         json={"rows": ohlcv_rows(0, 1)}), 503, "questdb_unavailable")
+    await assert_error(await client.get(f"/api/datasets/{dataset_id}/ohlcv"), 503, "questdb_unavailable")
+
+
 # --- Runs ----------------------------------------------------------------------------------------------------
 
 PREDICTIONS = "btc_4h_v2_ind_wf1731700000"
@@ -1838,25 +2126,6 @@ async def test_simulations_list_filters_and_404s(client: Any) -> None:
 IMPORT_CSV = ("timestamp_unix,prediction,n,flag,label\n"
               "1700000000,0.5,1,true,a\n1700000060,1.5,2,false,b b\n"
               "1700000120,,3,true,\"c,\"\"q\"\n1700000180,2e-3,4,false,d\n")
-
-
-def table_name() -> str:
-    """A unique QuestDB table per test: QuestDB tables are never dropped and re-created between tests."""
-    return f"t_{uuid.uuid4().hex[:12]}"
-
-
-async def qdb_rows(sql_text: str) -> list[dict[str, Any]]:
-    """Rows of a query against the real QuestDB, read directly (not through the server under test)."""
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"{TEST_QUESTDB_HTTP}/exec", params={"query": sql_text}) as resp:
-            body = await resp.json()
-    assert "error" not in body, body
-    names = [c["name"] for c in body.get("columns", [])]            # DDL answers {"ddl": "OK"}
-    return [dict(zip(names, row)) for row in body.get("dataset", [])]
-
-
-async def qdb_count(table: str) -> int:
-    return (await qdb_rows(f'SELECT count() AS n FROM "{table}"'))[0]["n"]
 
 
 async def import_client(start_app: Any, tmp_path: Path, **overrides: Any) -> Any:
