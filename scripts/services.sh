@@ -96,7 +96,7 @@ pg_up() {
     say "postgres: creating role stage1"
     psql_admin -c "CREATE ROLE stage1 LOGIN PASSWORD 'stage1'"
   fi
-  for db in stage1 stage1_test; do
+  for db in stage1 stage1_test stage1_bench; do
     if [ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
       say "postgres: creating database $db"
       psql_admin -c "CREATE DATABASE $db OWNER stage1"
