@@ -239,12 +239,39 @@ def without_non_finite(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class RawJson:
+    """JSON text that dumps() writes verbatim: a value PostgreSQL already rendered (a manifest, a run's folds),
+    so the server does not parse and re-serialise it."""
+    text: str
+
+
+encode_json_string = json.encoder.encode_basestring    # a str as JSON text, as dumps() writes it (C)
+RAW_JSON_MARK = "\x00raw\x00"           # stands in for a RawJson while encoding: PostgreSQL text never holds NUL
+RAW_JSON_MARK_TEXT = json.dumps(RAW_JSON_MARK)
+
+
 def dumps(value: Any) -> str:
-    """Strict JSON text: never NaN or Infinity, integers stay integers."""
+    """Strict JSON text: never NaN or Infinity, integers stay integers; RawJson pieces are spliced in as is."""
+    raws: list[str] = []
+
+    def default(item: object) -> object:
+        if isinstance(item, RawJson):
+            raws.append(item.text)
+            return RAW_JSON_MARK
+        return _json_default(item)
+
     try:
-        return _strict_dumps(value)
+        text = _strict_dumps(value, default=default)
     except ValueError:                          # a non-finite float slipped through: scrub and retry
-        return _strict_dumps(without_non_finite(value))
+        raws.clear()
+        text = _strict_dumps(without_non_finite(value), default=default)
+    if not raws:
+        return text
+    pieces = text.split(RAW_JSON_MARK_TEXT)
+    if len(pieces) != len(raws) + 1:
+        raise TypeError("a string holding the RawJson marker cannot be encoded next to RawJson values")
+    return "".join(itertools.chain.from_iterable(zip(pieces, raws))) + pieces[-1]
 
 
 def json_response(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
@@ -262,12 +289,25 @@ def iso(value: datetime | None) -> str | None:
     return f"{text}.{millis:03d}Z" if millis else f"{text}Z"
 
 
+ISO_HOURS = tuple(f"{hour:02d}:" for hour in range(24))
+ISO_MINUTES_SECONDS = tuple(f"{minute:02d}:{second:02d}" for minute in range(60) for second in range(60))
+ISO_MILLIS = ("Z", *(f".{millis:03d}Z" for millis in range(1, 1000)))
+
+
+@functools.lru_cache(maxsize=4096)
+def iso_day(day: int) -> str:
+    """'YYYY-MM-DDT' of a day counted from the epoch (a row stream meets a new day only every few rows)."""
+    return time.strftime("%Y-%m-%dT", time.gmtime(day * 86_400))
+
+
 def iso_from_ms(ms: int | None) -> str | None:
+    """iso() of epoch ms, by arithmetic and lookups: it runs once per row of a dataset read-back (§3.3.3)."""
     if ms is None:
         return None
     seconds, millis = divmod(int(ms), 1000)
-    text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
-    return f"{text}.{millis:03d}Z" if millis else f"{text}Z"
+    day, second = divmod(seconds, 86_400)
+    hour, rest = divmod(second, 3600)
+    return iso_day(day) + ISO_HOURS[hour] + ISO_MINUTES_SECONDS[rest] + ISO_MILLIS[millis]
 
 
 def utc_now() -> datetime:
@@ -596,12 +636,33 @@ SQL_UPLOAD_REFERENCES = """
 DATASET_COUNTS = """
     (SELECT count(*) FROM walkforward_runs r WHERE r.dataset_id = d.dataset_id) AS run_count,
     (SELECT count(*) FROM simulation_runs s WHERE s.dataset_id = d.dataset_id) AS simulation_count"""
+# What a dataset object is built from, ready to serialise: times as epoch ms (±infinity as the datetime bounds
+# psycopg2 gives them), an object manifest as JSON text without the table names (dataset_json sets those) plus
+# its own names when they are strings, and any other manifest (an old row's JSON string) parsed by psycopg2.
+DATASET_TIMES = ("ohlcv_first_ts", "ohlcv_last_ts", "indicator_first_ts", "indicator_last_ts", "created_at",
+                 "updated_at")
+DATASET_OBJECT_COLUMNS = """
+    d.dataset_id::text AS dataset_id, d.dataset_slug, d.symbol, d.granularity, d.source, d.ohlcv_measurement,
+    d.indicator_measurement, d.bar_interval_ms, d.lookback_rows, d.first_ohlcv_ts, d.first_indicator_ts,
+    d.ohlcv_row_count, d.indicator_row_count,
+    CASE WHEN jsonb_typeof(d.metadata) = 'object'
+         THEN (d.metadata - 'ohlcv_measurement' - 'indicator_measurement')::text END AS metadata_text,
+    CASE WHEN jsonb_typeof(d.metadata) <> 'object' THEN d.metadata END AS metadata_value,
+    CASE WHEN jsonb_typeof(d.metadata -> 'ohlcv_measurement') = 'string'
+         THEN d.metadata ->> 'ohlcv_measurement' END AS manifest_ohlcv_measurement,
+    CASE WHEN jsonb_typeof(d.metadata -> 'indicator_measurement') = 'string'
+         THEN d.metadata ->> 'indicator_measurement' END AS manifest_indicator_measurement,""" + ",".join(f"""
+    CASE WHEN isfinite(d.{c}) THEN floor(extract(epoch FROM d.{c}) * 1000)::bigint
+         WHEN d.{c} > 'epoch' THEN 253402300799999 WHEN d.{c} < 'epoch' THEN -62135596800000 END AS {c}_ms"""
+                                                                 for c in DATASET_TIMES)
 SQL_GET_DATASET = "SELECT * FROM datasets WHERE dataset_id = %(dataset_id)s"
-SQL_GET_DATASET_OBJECT = f"SELECT d.*, {DATASET_COUNTS} FROM datasets d WHERE d.dataset_id = %(dataset_id)s"
+SQL_GET_DATASET_OBJECT = f"""
+    SELECT {DATASET_OBJECT_COLUMNS}, {DATASET_COUNTS} FROM datasets d WHERE d.dataset_id = %(dataset_id)s
+"""
 SQL_LIST_DATASETS = f"""
     WITH d AS (SELECT *, count(*) OVER () AS full_count FROM datasets
                ORDER BY created_at DESC, dataset_id LIMIT %(limit)s OFFSET %(offset)s)
-    SELECT d.*, {DATASET_COUNTS} FROM d ORDER BY d.created_at DESC, d.dataset_id
+    SELECT {DATASET_OBJECT_COLUMNS}, d.full_count, {DATASET_COUNTS} FROM d ORDER BY d.created_at DESC, d.dataset_id
 """
 SQL_COUNT_DATASETS = "SELECT count(*) FROM datasets"
 SQL_DATASET_EXISTS = "SELECT EXISTS (SELECT 1 FROM datasets WHERE dataset_id = %(dataset_id)s)"
@@ -671,6 +732,31 @@ SQL_GET_RUN_OBJECT = f"""
     WHERE r.run_id = %(run_id)s
 """
 SQL_GET_FOLDS = "SELECT * FROM walkforward_folds WHERE run_id = %(run_id)s ORDER BY fold_number"
+# The folds of a run detail as JSON text cells, so that 500 folds cost no JSON parsing in Python: each row fills
+# FOLD_JSON_TEMPLATE with the keys of fold_json() (§3.4.2). A non-finite best_score, and a copied value that is
+# not a number, are null. `legacy` flags an old row holding thresholds or metrics as a JSON string: fold_json().
+FOLD_JSON_CELLS = (
+    ("run_id", "'\"' || f.run_id::text || '\"'"),
+    *((column, f"coalesce(f.{column}::text, 'null')") for column in (
+        "fold_number", "train_start_idx", "train_end_idx", "test_start_idx", "test_end_idx", "train_start_ts_ms",
+        "train_end_ts_ms", "test_start_ts_ms", "test_end_ts_ms", "samples_train", "samples_test", "best_iteration")),
+    ("best_score", "CASE WHEN f.best_score IN ('NaN', 'Infinity', '-Infinity') THEN 'null' "
+                   "ELSE coalesce(f.best_score::text, 'null') END"),
+    *((column, f"CASE WHEN jsonb_typeof(f.{column}) = 'object' THEN f.{column}::text ELSE '{{}}' END")
+      for column in ("thresholds", "metrics")),
+    *((name, f"CASE WHEN jsonb_typeof(f.{source} -> '{key}') = 'number' THEN (f.{source} -> '{key}')::text "
+             "ELSE 'null' END")
+      for name, source, key in (("hit_rate", "metrics", "hit_rate"), ("short_hit_rate", "metrics", "short_hit_rate"),
+                                ("profit_factor_test", "metrics", "profit_factor_test"),
+                                ("long_threshold", "thresholds", "long_optimal"),
+                                ("short_threshold", "thresholds", "short_optimal"))),
+)
+FOLD_JSON_TEMPLATE = "{" + ",".join(f'"{key}":%s' for key, _cell in FOLD_JSON_CELLS) + "}"
+SQL_GET_FOLDS_JSON = f"""
+    SELECT {", ".join(cell for _key, cell in FOLD_JSON_CELLS)},
+        jsonb_typeof(f.thresholds) = 'string' OR jsonb_typeof(f.metrics) = 'string' AS legacy
+    FROM walkforward_folds f WHERE f.run_id = %(run_id)s ORDER BY f.fold_number
+"""
 RUN_FILTER = "%(dataset_id)s::uuid IS NULL OR dataset_id = %(dataset_id)s::uuid"
 SQL_LIST_RUNS = f"""
     WITH r AS (SELECT *, count(*) OVER () AS full_count FROM walkforward_runs WHERE {RUN_FILTER}
@@ -1015,19 +1101,22 @@ class IlpColumn:
         return ilp_name(self.name)
 
 
-def format_ilp_rows(table: str, columns: list[IlpColumn], rows: Iterable[tuple[int, tuple[Any, ...]]]) -> str:
-    """ILP text for (timestamp_ms, values) rows. A row whose values are all null is written with NaN in its
-    first DOUBLE column, which QuestDB stores as null (ILP needs at least one field)."""
+def format_ilp_rows(table: str, columns: list[IlpColumn], rows: Iterable[tuple[int, tuple[Any, ...]]],
+                    filler_column: str | None = None) -> str:
+    """ILP text for (timestamp_ms, values) rows. A row whose values are all null is written with NaN in a
+    DOUBLE column of the pre-created table, which QuestDB stores as null (ILP needs at least one field)."""
     table_escaped = ilp_name(table)
     names = [c.escaped for c in columns]
     kinds = [c.kind for c in columns]
-    filler = next(((n, "NaN") for n, k in zip(names, kinds) if k == "double"), None)
+    doubles = [c.name for c in columns if c.kind == "double"]
+    filler_name = filler_column or (doubles[0] if doubles else None)
+    filler = (ilp_name(filler_name), "NaN") if filler_name else None
     out = []
     for ts_ms, values in rows:
         fields = [(n, text) for n, k, v in zip(names, kinds, values) if (text := ilp_value(v, k)) is not None]
         if not fields:
             if filler is None:
-                raise ApiError(400, "invalid_rows", "a row without any value cannot be written to this table")
+                raise ValueError("a row without any value needs a DOUBLE column to carry its null")
             fields = [filler]
         out.append(ilp_line(table_escaped, fields, ts_ms * 1_000_000))
     return "".join(out)
@@ -1134,9 +1223,9 @@ async def create_table(qdb: QuestDB, name: str, columns: list[tuple[str, str]], 
 
 async def add_columns(qdb: QuestDB, table: str, columns: list[tuple[str, str]]) -> None:
     """ALTER TABLE ... ADD COLUMN, waiting until it is applied (on a WAL table it goes through the WAL)."""
+    for column, qtype in columns:               # one per statement: QuestDB refuses a list on WAL tables
+        await qdb.exec(f"ALTER TABLE {quoted(table)} ADD COLUMN {quoted(column)} {qtype}")
     if columns:
-        added = ", ".join(f"{quoted(c)} {t}" for c, t in columns)
-        await qdb.exec(f"ALTER TABLE {quoted(table)} ADD COLUMN {added}")
         await wait_wal_applied(qdb, table, qdb.timeout.total or 30.0)
 
 
@@ -1542,7 +1631,7 @@ class AppendBatch:
     rows_received: int
     rows_skipped: int
     columns: list[str]                          # value columns, in first-seen order
-    rows: dict[int, dict[str, Any]]             # timestamp ms → {column: value}
+    rows: dict[int, tuple[int, dict[str, Any]]]  # timestamp ms → (index in the request, {column: value})
 
 
 def parse_append(body: Mapping[str, Any], kind: str) -> AppendBatch:
@@ -1562,7 +1651,7 @@ def parse_append(body: Mapping[str, Any], kind: str) -> AppendBatch:
         if ts is None:
             batch.rows_skipped += 1
         else:
-            batch.rows[ts] = values
+            batch.rows[ts] = (index, values)
     return batch
 
 
@@ -1576,8 +1665,7 @@ def append_timestamp(row: Mapping[str, Any], index: int) -> int | None:
         raise invalid_field(f"rows[{index}].{key}", f"must be a number, got {json_type(value)}", row_index=index)
     if value <= 0:
         return None
-    ms = normalize_epoch_ms(value)
-    if ms > MAX_EPOCH_MS:
+    if value > INT64[1] or (ms := normalize_epoch_ms(value)) > MAX_EPOCH_MS:
         raise invalid_field(f"rows[{index}].{key}", "is after 2262-04-11, the last time QuestDB can store",
                             row_index=index)
     return ms
@@ -1590,8 +1678,15 @@ def ohlcv_values(row: Mapping[str, Any], index: int) -> dict[str, Any]:
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
             raise invalid_field(f"rows[{index}].{column}", f"must be a number or null, got {json_type(value)}",
                                 row_index=index)
-        values[column] = value
+        values[column] = checked_number(value, f"rows[{index}].{column}", index)
     return values
+
+
+def checked_number(value: Any, path: str, index: int) -> Any:
+    """An integer must fit in 64 bits (a wider one cannot be stored, not even as a double's exact value)."""
+    if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
+        raise invalid_field(path, "is outside the signed 64-bit range", row_index=index)
+    return value
 
 
 def indicator_values(row: Mapping[str, Any], index: int, columns: list[str], seen: dict[str, str]
@@ -1609,7 +1704,7 @@ def indicator_values(row: Mapping[str, Any], index: int, columns: list[str], see
         elif value is not None and not isinstance(value, (int, float)):
             raise invalid_field(f"rows[{index}].{key}", f"must be a number, boolean or null, got {json_type(value)}",
                                 row_index=index)
-        values[key] = value
+        values[key] = checked_number(value, f"rows[{index}].{key}", index)
     return values
 
 
@@ -1626,20 +1721,20 @@ def register_column(key: str, index: int, columns: list[str], seen: dict[str, st
 
 async def append_dataset_rows(app: web.Application, dataset: Mapping[str, Any], kind: str,
                               batch: AppendBatch) -> dict[str, Any]:
-    """Write a validated batch to the dataset's table over ILP/HTTP and return once it is visible (§2.7)."""
+    """Write a validated batch to the dataset's table over ILP/HTTP and return once it is visible (§2.7).
+    Everything is checked against the stored table before the first DDL statement, so a 4xx changes nothing."""
     table = dict(zip(ROW_KINDS, dataset_tables(dataset)))[kind]
-    dataset_id = str(dataset["dataset_id"])
+    dataset_id, qdb = str(dataset["dataset_id"]), app[QDB]
     if batch.rows:
         async with app[TABLE_LOCKS][table.lower()]:
-            info = await ensure_rows_table(app[QDB], table, kind, batch.columns)
-            stored = [info.find(c) or c for c in batch.columns]      # all present after ensure_rows_table
-            columns = [IlpColumn(name, ILP_KINDS[info.columns[name]]) for name in stored]
-            rows = [(ts, typed_values(values, batch.columns, columns, ts)) for ts, values in batch.rows.items()]
-            text = await asyncio.get_running_loop().run_in_executor(None, format_ilp_rows, info.name, columns, rows)
-            await write_ilp_http(app, text)
-            await wait_wal_applied(app[QDB], info.name, app[CONFIG].questdb_timeout_s)
+            info = await table_info(qdb, table)
+            columns = append_columns(info, batch.columns)
+            rows = [(ts, typed_values(values, batch.columns, columns, index))
+                    for ts, (index, values) in batch.rows.items()]
+            info = await prepare_rows_table(qdb, table, info, columns)
+            await write_append(app, info, columns, rows)
     stats = await refresh_dataset_stats(app, dataset_id, written=kind)
-    row_count = stats[kind][0] if stats else (await table_bounds(app[QDB], await table_info(app[QDB], table)))[0]
+    row_count = stats[kind][0] if stats else (await table_bounds(qdb, await table_info(qdb, table)))[0]
     written = batch.rows_received - batch.rows_skipped
     log.info("dataset append dataset_id=%s table=%s rows_written=%d rows_skipped=%d row_count=%d",
              dataset_id, table, written, batch.rows_skipped, row_count)
@@ -1647,38 +1742,73 @@ async def append_dataset_rows(app: web.Application, dataset: Mapping[str, Any], 
             "rows_written": written, "rows_skipped": batch.rows_skipped, "row_count": row_count}
 
 
-def typed_values(values: Mapping[str, Any], names: list[str], columns: list[IlpColumn], ts: int) -> tuple[Any, ...]:
+def append_columns(info: TableInfo | None, names: list[str]) -> list[IlpColumn]:
+    """The stored column behind each key (new ones become DOUBLE). A key that names the designated timestamp,
+    matches a stored column only case-insensitively, or a column that cannot take numbers → 400/409."""
+    designated = (info.designated if info else None) or "timestamp"
+    columns = []
+    for name in names:
+        if name.lower() == designated.lower():
+            raise ApiError(400, "invalid_column", f"column {name!r} collides with the designated timestamp "
+                           f"{designated!r}; send the time as timestamp, timestamp_ms, timestamp_unix or ts")
+        stored = info.find(name) if info else None
+        if stored is None:
+            columns.append(IlpColumn(name, "double"))
+        elif stored != name or ILP_KINDS.get(info.columns[stored], "string") == "string":
+            raise ApiError(409, "column_conflict", f"column {name!r} conflicts with the stored column "
+                           f"{stored!r} ({info.columns[stored]}) of {info.name}")
+        else:
+            columns.append(IlpColumn(stored, ILP_KINDS[info.columns[stored]]))
+    return columns
+
+
+def typed_values(values: Mapping[str, Any], names: list[str], columns: list[IlpColumn], index: int
+                 ) -> tuple[Any, ...]:
     """Convert a row's values to the stored column types (an existing LONG column takes only integral values)."""
     out = []
     for name, column in zip(names, columns):
         value = values.get(name)
         if value is not None and column.kind == "long":
             if not float(value).is_integer():
-                raise invalid_field(f"rows.{name}", f"column {column.name} is an integer column in QuestDB; "
-                                    f"got {value!r} at timestamp {ts}")
+                raise invalid_field(f"rows[{index}].{name}", f"column {column.name} is an integer column in "
+                                    f"QuestDB; got {value!r}", row_index=index)
             value = int(value)
         out.append(value)
     return tuple(out)
 
 
-async def ensure_rows_table(qdb: QuestDB, table: str, kind: str, columns: list[str]) -> TableInfo:
-    """Create the dataset table when absent (§5.1), else add missing DOUBLE columns and enable dedup;
-    a key that matches a stored column only case-insensitively, or a non-numeric column, is a 409."""
-    info = await table_info(qdb, table)
+async def prepare_rows_table(qdb: QuestDB, table: str, info: TableInfo | None, columns: list[IlpColumn]
+                             ) -> TableInfo:
+    """Create the dataset table when absent (§5.1), else add the new DOUBLE columns and enable dedup."""
     if info is None:
-        await create_table(qdb, table, [(c, "DOUBLE") for c in columns])
+        await create_table(qdb, table, [(c.name, "DOUBLE") for c in columns])
     else:
         await enable_dedup(qdb, info)
-        for column in columns:
-            stored = info.find(column)
-            if stored is not None and (stored != column or info.columns[stored] not in ILP_KINDS
-                                       or ILP_KINDS[info.columns[stored]] == "string"):
-                raise ApiError(409, "column_conflict", f"column {column!r} conflicts with the stored column "
-                               f"{stored!r} ({info.columns[stored]}) of {info.name}")
-        await add_columns(qdb, info.name, [(c, "DOUBLE") for c in columns if info.find(c) is None])
+        await add_columns(qdb, info.name, [(c.name, "DOUBLE") for c in columns if info.find(c.name) is None])
     fresh = await table_info(qdb, table)
     assert fresh is not None
     return fresh
+
+
+async def write_append(app: web.Application, info: TableInfo, columns: list[IlpColumn],
+                       rows: list[tuple[int, tuple[Any, ...]]]) -> None:
+    """ILP over HTTP (one acknowledged transaction), then wait until reads see it. Rows without any value
+    need a field: NaN in a DOUBLE column (stored as null), or SQL when the table has no DOUBLE column."""
+    filler = next((name for name, qtype in info.columns.items() if qtype in ("DOUBLE", "FLOAT")), None)
+    if filler is None and not columns:
+        await insert_timestamps(app[QDB], info, [ts for ts, _ in rows])
+    else:
+        text = await asyncio.to_thread(format_ilp_rows, info.name, columns, rows, filler)
+        await write_ilp_http(app, text)
+    await wait_wal_applied(app[QDB], info.name, app[CONFIG].questdb_timeout_s)
+
+
+async def insert_timestamps(qdb: QuestDB, info: TableInfo, stamps: list[int]) -> None:
+    """Bars without any value on a table without a DOUBLE column (ILP needs a field): plain SQL INSERTs."""
+    ts = quoted(info.designated or "timestamp")
+    for start in range(0, len(stamps), 1000):
+        values = ", ".join(f"({ms * 1000}::timestamp)" for ms in stamps[start:start + 1000])
+        await qdb.exec(f"INSERT INTO {quoted(info.name)} ({ts}) VALUES {values}")
 
 
 @dataclass(frozen=True)
@@ -1697,9 +1827,16 @@ class RowQuery:
 def parse_row_query(request: web.Request) -> RowQuery:
     columns = request.query.get("columns")
     return RowQuery(limit=query_int(request, "limit", None) or None, offset=query_int(request, "offset", 0) or 0,
-                    desc=query_bool(request, "desc", False), start_ms=query_int(request, "start_ms", None),
-                    end_ms=query_int(request, "end_ms", None),
+                    desc=query_bool(request, "desc", False), start_ms=query_epoch_ms(request, "start_ms"),
+                    end_ms=query_epoch_ms(request, "end_ms"),
                     columns=tuple(c.strip() for c in columns.split(",") if c.strip()) if columns else None)
+
+
+def query_epoch_ms(request: web.Request, name: str) -> int | None:
+    value = query_int(request, name, None)
+    if value is not None and value > MAX_EPOCH_MS:
+        raise invalid_parameter(name, "is after 2262-04-11, the last time QuestDB can store")
+    return value
 
 
 def query_bool(request: web.Request, name: str, default: bool) -> bool:
@@ -1736,24 +1873,40 @@ def rows_sql(info: TableInfo, columns: list[str], query: RowQuery) -> str:
         sql += " WHERE " + " AND ".join(w for w in where if w)
     sql += f" ORDER BY {ts}{' DESC' if query.desc else ''}"
     if query.limit or query.offset:
-        sql += f" LIMIT {query.offset}, {query.offset + query.limit if query.limit else INT64[1]}"
+        sql += f" LIMIT {query.offset}, {min(query.offset + (query.limit or INT64[1]), INT64[1])}"
     return sql
 
 
 class RowEncoder:
     """Turns QuestDB CSV lines (`epoch_us,v1,v2,...`) into row objects of §3.3.3/§3.3.4 without parsing every
-    number: numeric CSV cells are already JSON numbers, and an empty cell is null."""
+    number: numeric CSV cells are already JSON numbers, and an empty cell is null. The keys are formatted once:
+    a row costs one split, a slice assignment of its cells between the keys, and one join. Every row carries
+    every column (§3.3.4)."""
 
     def __init__(self, columns: list[str]) -> None:
-        self.keys = [dumps(c) + ":" for c in columns]
+        parts = ['{"timestamp_ms":', "", ',"timestamp":"', ""]
+        for position, column in enumerate(columns):
+            parts += [('"' if position == 0 else "") + "," + dumps(column) + ":", "null"]
+        parts.append("}" if columns else '"}')
+        self.parts, self.width, self.end = parts, len(columns) + 1, 5 + 2 * len(columns)
 
     def encode(self, line: str) -> str:
-        cells = line.split(",")
-        ms = int(cells[0]) // 1000
         if "I" in line or "N" in line:           # Infinity/NaN from a table written by another program
-            cells = [cells[0], *(finite_cell(c) for c in cells[1:])]
-        values = "".join("," + key + (cell or "null") for key, cell in zip(self.keys, cells[1:]))
-        return f'{{"timestamp_ms":{ms},"timestamp":"{iso_from_ms(ms)}"{values}}}'
+            cells = line.split(",")
+            cells[1:] = [finite_cell(c) or "null" for c in cells[1:]]
+        else:
+            if ",," in line:
+                line = line.replace(",,", ",null,").replace(",,", ",null,")
+            if line[-1] == ",":
+                line += "null"
+            cells = line.split(",")
+        if len(cells) != self.width:             # never for QuestDB's numeric CSV; a missing cell is null
+            cells = (cells + ["null"] * self.width)[:self.width]
+        parts, ms = self.parts, int(cells[0]) // 1000
+        parts[1] = str(ms)
+        parts[3] = iso_from_ms(ms)
+        parts[5:self.end:2] = cells[1:]
+        return "".join(parts)
 
 
 def finite_cell(cell: str) -> str:
@@ -1765,24 +1918,24 @@ def finite_cell(cell: str) -> str:
 
 async def relay_csv_lines(upstream: aiohttp.ClientResponse, response: web.StreamResponse,
                           encode: Callable[[str], str], first: str = "") -> int:
-    """Stream QuestDB's CSV body (header skipped) through encode into a JSON array; returns the row count."""
-    count, pending, header_seen, out = 0, b"", False, []
+    """Stream QuestDB's CSV body (header skipped) through encode into a JSON array; returns the row count.
+    Whatever arrived is handled as one block of whole lines: one decode, one join and one write per block."""
+    count, pending, header_seen = 0, b"", False
     separator = first
-    async for chunk in upstream.content.iter_chunked(1 << 16):
-        lines = (pending + chunk).split(b"\n")
-        pending = lines.pop()
-        for raw in lines:
-            line = raw.decode().rstrip("\r")
-            if not header_seen:
-                header_seen = True
-                continue
-            if line:
-                out.append(separator + encode(line))
-                separator = ","
-                count += 1
-        if out:
-            await response.write("".join(out).encode())
-            out.clear()
+    async for chunk in upstream.content.iter_any():
+        block, newline, pending = (pending + chunk).rpartition(b"\n")
+        if not newline:
+            continue
+        lines = block.decode().splitlines()          # QuestDB ends lines in CRLF; numeric cells hold no breaks
+        if not header_seen and lines:
+            header_seen = True
+            del lines[0]
+        if "" in lines:
+            lines = [line for line in lines if line]
+        if lines:
+            await response.write((separator + ",".join(map(encode, lines))).encode())
+            separator = ","
+            count += len(lines)
     if pending.strip() and header_seen:
         await response.write((separator + encode(pending.decode().rstrip("\r"))).encode())
         count += 1
@@ -1915,6 +2068,8 @@ async def bar_interval_ms(app: web.Application, dataset: Mapping[str, Any], ohlc
 # waits until QuestDB shows exactly the expected rows before it reports COMPLETED.
 
 UPLOAD_SUFFIX = ".upload"
+IMPORT_SLICE_ROWS = 1000        # rows handled at once, so their cells stay in the CPU cache (10,000 would not)
+LINE_RE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")      # a line and its end, as text files split them
 CLOSE_COMMIT_SETTLE_S = 1.5     # no commit seen after the ILP close: wait this long for a late one
 NUMERIC_TEXT = str.maketrans("", "", "0123456789.-+eE")   # what remains of a plain decimal literal: nothing
 BOOL_TEXT = {"true": True, "false": False}
@@ -1940,6 +2095,8 @@ def import_params(get: Callable[[str], Any], get_list: Callable[[str], list[str]
                   error: Callable[[str, str], ApiError]) -> ImportRequest:
     """Validate import parameters; error(name, message) builds invalid_field or invalid_parameter."""
     measurement = get("measurement")
+    if (measurement is None or measurement == "") and source == "csv":
+        raise error("measurement", "is required")
     if measurement is None or measurement == "":
         raise bad_request("missing_fields", "measurement is required", missing_fields=["measurement"])
     if not isinstance(measurement, str):
@@ -2135,22 +2292,173 @@ class ImportPlan:
             self.errors.append(f"line {line}: {message}")
 
 
-def csv_batches(path: Path, size: int) -> Iterator[tuple[list[list[str]], list[int]]]:
-    """(rows, line numbers) in batches of `size` data rows; blank lines are skipped."""
+@dataclass
+class CsvBatch:
+    """Up to IMPORT_SLICE_ROWS data rows. A plain slice (no quote, NUL, bare CR or blank line) keeps its text, which
+    pass 1 checks without splitting it; cols, lines and ragged are filled by batch_cells() when a pass needs cells."""
+
+    width: int                      # fields in the header
+    rows: int                       # data rows, ragged ones included
+    first_line: int = 0             # plain: the line number before its first row
+    text: str = ""                  # plain: the rows, each ending in "\n"
+    cols: list[list[str]] | None = None     # cells of the rows with `width` fields, column-wise
+    lines: range | list[int] = range(0)     # their line numbers
+    ragged: dict[int, str] = field(default_factory=dict)
+    full: bool = False                      # known to have no empty cell
+
+
+def csv_batches(path: Path, size: int) -> Iterator[CsvBatch]:
+    """The data rows in slices of about `size` lines (more when a quoted field spans lines); blank lines are
+    skipped. The first slice is read line by line; while slices are plain, the next ones are read as blocks of
+    text of the same length (cheaper than lines), and from the first block that is not, line by line again."""
     with open_csv(path) as text:
-        reader = csv.reader(text)
-        next(reader, None)
-        rows: list[list[str]] = []
-        lines: list[int] = []
-        for row in reader:
-            if row:
-                rows.append(row)
-                lines.append(reader.line_num)
-                if len(rows) == size:
-                    yield rows, lines
-                    rows, lines = [], []
-        if rows:
-            yield rows, lines
+        head = csv.reader(text)
+        header = next(head, None)
+        if not header:
+            return
+        width, line, lines, chars = len(header), head.line_num, iter(text), 0
+        while True:
+            if chars > 0:
+                if not (block := text.read(chars)):
+                    return
+                block += text.readline() if block[-1] != "\n" else ""      # whole lines only
+                if (batch := plain_batch(block, width, line)) is not None:
+                    line += batch.rows
+                    yield batch
+                    continue
+                chars, lines = -1, itertools.chain(LINE_RE.findall(block), text)
+            if not (chunk := list(itertools.islice(lines, size))):
+                return
+            if (batch := plain_batch("".join(chunk), width, line)) is None:
+                batch, used = quoted_batch(chunk, lines, width, line)
+                chars, line = -1, line + used
+            else:
+                chars, line = chars or len(batch.text), line + len(chunk)
+            yield batch
+
+
+def plain_batch(text: str, width: int, line: int) -> CsvBatch | None:
+    """Lines that csv.reader would read as one row each (no quotes, NULs, bare CRs or blank lines), kept as
+    text; None sends them through csv.reader."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if '"' in text or "\r" in text or "\x00" in text or text[0] == "\n" or "\n\n" in text:
+        return None
+    text = text if text[-1] == "\n" else text + "\n"
+    return CsvBatch(width=width, rows=text.count("\n"), first_line=line, text=text)
+
+
+def quoted_batch(chunk: list[str], text: Any, width: int, line: int) -> tuple[CsvBatch, int]:
+    """csv.reader over the chunk's lines (and on into the file to end a quoted field): the batch and the
+    number of lines it used."""
+    reader = csv.reader(itertools.chain(chunk, text))
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    ragged: dict[int, str] = {}
+    count = 0
+    while reader.line_num < len(chunk) and (row := next(reader, None)) is not None:
+        if not row:
+            continue
+        count += 1
+        if len(row) == width:
+            rows.append(row)
+            lines.append(line + reader.line_num)
+        else:
+            ragged[line + reader.line_num] = f"expected {width} fields, got {len(row)}"
+    cols = [list(col) for col in zip(*rows)] if rows else [[] for _ in range(width)]
+    return CsvBatch(width=width, rows=count, cols=cols, lines=lines, ragged=ragged), reader.line_num
+
+
+def batch_cells(batch: CsvBatch) -> CsvBatch:
+    """Fill in a plain slice's columns: split at commas (in C) when every line has `width` fields and none is
+    longer than csv.reader allows, else through csv.reader (ragged rows, or its field size error)."""
+    if batch.cols is not None:
+        return batch
+    records = batch.text[:-1].split("\n")
+    counts = list(map(str.count, records, itertools.repeat(",", len(records))))
+    limit = csv.field_size_limit()
+    if counts.count(batch.width - 1) == len(records) and (len(batch.text) <= limit or
+                                                          max(map(len, records)) <= limit):
+        cells = ",".join(records).split(",")
+        batch.cols, batch.full = [cells[i::batch.width] for i in range(batch.width)], "" not in cells
+        batch.lines = range(batch.first_line + 1, batch.first_line + 1 + len(records))
+    else:
+        parsed, _ = quoted_batch(records, iter(()), batch.width, batch.first_line)
+        batch.cols, batch.lines, batch.ragged = parsed.cols, parsed.lines, parsed.ragged
+    return batch
+
+
+def _token_class_table() -> bytes:
+    table = bytearray(b"x" * 256)
+    for chars, cls in ((b"0123456789", b"d"), (b"+-", b"s"), (b".", b"."), (b"eE", b"e"), (b",", b","),
+                       (b"\n", b";")):
+        for char in chars:
+            table[char] = cls[0]
+    return bytes(table)
+
+
+TOKEN_CLASS_TABLE = _token_class_table()
+
+
+def token_classes(text: str, width: int, rows: int) -> list[bytes] | None:
+    """One class byte per cell of a plain slice, column by column, without splitting it into cells: `i` a cell
+    int() accepts, `m`/`f` one only float() accepts (plain decimal digits, sign, point, exponent: sent verbatim),
+    `_` empty. None when a cell is anything else or a row does not have `width` fields. Each digit run becomes
+    one D, then the float grammar s? (D | D. | D.D | .D) (e s? D)? folds each valid cell into one byte
+    (test_import_token_classes_match_float_and_int checks this against float() and int() exhaustively)."""
+    s = b"," + text.encode().translate(TOKEN_CLASS_TABLE)
+    for before in b",;.es":                 # the first digit of every run becomes D; the others are dropped
+        s = s.replace(bytes((before, 100)), bytes((before, 68)))
+    s = s.translate(None, b"d")
+    s = s.replace(b"esD", b"E").replace(b"eD", b"E")
+    s = s.replace(b"D.D", b"m").replace(b"D.", b"m").replace(b".D", b"m")
+    s = s.replace(b"mE", b"f").replace(b"DE", b"f").replace(b"D", b"i")
+    for _ in range(2 if b",," in s or b",;" in s or b";," in s else 0):    # twice: neighbours share a comma
+        s = s.replace(b",,", b",_,").replace(b",;", b",_;").replace(b";,", b";_,")
+    s = s.replace(b",s", b",").replace(b";s", b";")     # a leading sign; a lone one leaves a cell of length 0
+    if len(s) != 2 * width * rows + 1 or s[2 * width::2 * width] != b";" * rows:
+        return None
+    return [s[1 + 2 * j::2 * width] for j in range(width)]
+
+
+@functools.lru_cache(maxsize=16)
+def column_pattern(index: int) -> re.Pattern[str]:
+    return re.compile("\n" + "[^,\n]*," * index + "([^,\n]*)")
+
+
+def scan_plain(plan: ImportPlan, batch: CsvBatch) -> bool:
+    """Pass 1 over a plain slice of numbers from its token classes alone: integer timestamps, and cells every
+    column takes as they are (new columns are only narrowed). False leaves the slice to the cell-by-cell path:
+    other cells, integers a LONG candidate must range-check, dedup keys, or a timestamp out of range."""
+    if plan.dedup_keys or (classes := token_classes(batch.text, batch.width, batch.rows)) is None:
+        return False
+    if classes[plan.ts_index].translate(None, b"i"):
+        return False
+    narrowed = []
+    for column in plan.columns:
+        cells = classes[column.index]
+        seen, ints = cells.count(b"_") < len(cells), not cells.translate(None, b"i_")
+        if cells.translate(None, b"imf_"):
+            return False
+        if column.new:
+            if seen and ints and "long" in column.maybe:
+                return False
+            narrowed.append((column, seen, ints))
+        elif not (column.kind == "double" or column.kind == "long" and ints):
+            return False
+    limit = csv.field_size_limit()
+    if len(batch.text) > limit and max(map(len, batch.text.split("\n"))) > limit:
+        return False                        # csv.reader's field size error comes from the cell-by-cell path
+    stamps = timestamps_us(column_pattern(plan.ts_index).findall("\n" + batch.text[:-1]))
+    if None in stamps:
+        return False
+    for column, seen, ints in narrowed:
+        if seen:
+            column.maybe.discard("boolean")
+        if not ints:
+            column.maybe.discard("long")
+    remember_keys(plan, [], stamps, set())
+    return True
 
 
 def plan_import(header: list[str], info: TableInfo | None, dedup_keys: list[str]) -> ImportPlan:
@@ -2181,12 +2489,17 @@ class ImportFailed(Exception):
     """The import cannot succeed; the message is the job's error."""
 
 
-def timestamps_us(cells: tuple[str, ...]) -> list[int | None]:
+def timestamps_us(cells: list[str]) -> list[int | None]:
     """The designated time of each cell in µs: epochs normalised (N) to ms, ISO text to µs; None = invalid."""
     try:
-        return [epoch_us(v) for v in map(int, cells)]
+        values = list(map(int, cells))
     except ValueError:
         return [cell_timestamp_us(c) for c in cells]
+    if values and 1e11 <= min(values) and max(values) <= MAX_EPOCH_MS:
+        return list(map((1000).__mul__, values))            # all epoch ms: the usual file, in C
+    if values and 0 <= min(values) and max(values) < 1e11:
+        return list(map((1_000_000).__mul__, values))       # all epoch seconds
+    return [epoch_us(v) for v in values]
 
 
 def epoch_us(value: float) -> int | None:
@@ -2211,9 +2524,9 @@ def cell_timestamp_us(cell: str) -> int | None:
     return epoch_us(number) if math.isfinite(number) else None
 
 
-def infer_column(plan: ColumnPlan, cells: tuple[str, ...]) -> None:
+def infer_column(plan: ColumnPlan, cells: list[str]) -> None:
     """Narrow a new column's candidate types with one batch of its cells (empty cells say nothing)."""
-    values = [c for c in cells if c]
+    values = [c for c in cells if c] if "" in cells else cells
     if not values:
         return
     if "long" in plan.maybe:
@@ -2225,7 +2538,7 @@ def infer_column(plan: ColumnPlan, cells: tuple[str, ...]) -> None:
             plan.maybe.discard("long")
     if "double" in plan.maybe:
         try:
-            list(map(float, values))
+            collections.deque(map(float, values), maxlen=0)
             plan.raw_ok = plan.raw_ok and not "".join(values).translate(NUMERIC_TEXT)
         except ValueError:
             plan.maybe.discard("double")
@@ -2241,7 +2554,7 @@ def settle_types(plan: ImportPlan) -> None:
             column.qtype = INFERRED_TYPES[column.kind]
 
 
-def convert_cells(column: ColumnPlan, cells: tuple[str, ...]) -> tuple[list[str | None], set[int]]:
+def convert_cells(column: ColumnPlan, cells: list[str]) -> tuple[list[str | None], set[int]]:
     """ILP field text (`name=value`, or a tag value) for each cell; None for null; plus the bad cell indices."""
     prefix, bad = column.prefix, set()
     if column.kind == "double" and column.raw_ok:
@@ -2290,16 +2603,16 @@ CELL_FORMATTERS: dict[str, Callable[[str, str], str | None]] = {
 }
 
 
-def scan_column(column: ColumnPlan, cells: tuple[str, ...]) -> set[int]:
+def scan_column(column: ColumnPlan, cells: list[str]) -> set[int]:
     """Pass 1 for one column of a batch: narrow a new column's type, or find the cells an existing column
     cannot take (their rows are rejected)."""
     if column.new:
         infer_column(column, cells)
         return set()
     if column.kind == "double":
-        values = [c for c in cells if c]
+        values = [c for c in cells if c] if "" in cells else cells
         try:
-            list(map(float, values))
+            collections.deque(map(float, values), maxlen=0)
         except ValueError:
             column.raw_ok = False
         else:
@@ -2315,31 +2628,17 @@ def scan_column(column: ColumnPlan, cells: tuple[str, ...]) -> set[int]:
     return bad
 
 
-def well_formed(plan: ImportPlan, rows: list[list[str]], lines: list[int]
-                ) -> tuple[list[list[str]], list[int], dict[int, str]]:
-    """Rows with as many fields as the header, their lines, and {line: message} for the ragged ones."""
-    width = len(plan.header)
-    if all(len(row) == width for row in rows):
-        return rows, lines, {}
-    good, good_lines, ragged = [], [], {}
-    for row, line in zip(rows, lines):
-        if len(row) == width:
-            good.append(row)
-            good_lines.append(line)
-        else:
-            ragged[line] = f"expected {width} fields, got {len(row)}"
-    return good, good_lines, ragged
-
-
-def scan_batch(plan: ImportPlan, rows: list[list[str]], lines: list[int]) -> None:
+def scan_batch(plan: ImportPlan, batch: CsvBatch) -> None:
     """Pass 1 over one batch: count rows, reject the bad ones, infer types, remember the keys to verify."""
-    plan.rows_total += len(rows)
-    rows, lines, rejects = well_formed(plan, rows, lines)
+    plan.rows_total += batch.rows
+    if batch.text and scan_plain(plan, batch):
+        return
+    batch = batch_cells(batch)
+    cols, lines, rejects = batch.cols, batch.lines, dict(batch.ragged)
     bad: set[int] = set()
-    if rows:
-        cols = list(zip(*rows))
+    if lines:
         stamps = timestamps_us(cols[plan.ts_index])
-        for i, us in enumerate(stamps):
+        for i, us in enumerate(stamps) if None in stamps else ():
             if us is None:
                 bad.add(i)
                 rejects[lines[i]] = (f"timestamp {cols[plan.ts_index][i]!r} is empty, unparsable or outside "
@@ -2353,7 +2652,7 @@ def scan_batch(plan: ImportPlan, rows: list[list[str]], lines: list[int]) -> Non
         plan.reject(line, rejects[line])
 
 
-def remember_keys(plan: ImportPlan, cols: list[tuple[str, ...]], stamps: list[int | None], bad: set[int]) -> None:
+def remember_keys(plan: ImportPlan, cols: list[list[str]], stamps: list[int | None], bad: set[int]) -> None:
     good = [us for i, us in enumerate(stamps) if i not in bad] if bad else stamps
     if good:
         plan.min_us = min(plan.min_us if plan.min_us is not None else good[0], min(good))
@@ -2375,13 +2674,15 @@ def key_value(cell: str) -> Any:
         return cell
 
 
-def ilp_batch(plan: ImportPlan, table: str, rows: list[list[str]], lines: list[int]) -> tuple[bytes, int]:
+def ilp_batch(plan: ImportPlan, table: str, batch: CsvBatch) -> tuple[bytes, int]:
     """Pass 2 over one batch: ILP text of its good rows (the same rows pass 1 accepted) and their number."""
-    rows, lines, _ = well_formed(plan, rows, lines)
-    if not rows:
+    batch = batch_cells(batch)
+    cols, lines = batch.cols, batch.lines
+    if not lines:
         return b"", 0
-    cols = list(zip(*rows))
     stamps = timestamps_us(cols[plan.ts_index])
+    if None not in stamps and (plain := plain_fields(plan, cols, batch)) is not None:
+        return ilp_plain_lines(ilp_name(table), plain, stamps).encode(), len(stamps)
     bad = {i for i, us in enumerate(stamps) if us is None}
     tags, fields, filler = [], [], None
     for column in plan.columns:
@@ -2401,6 +2702,41 @@ def ilp_batch(plan: ImportPlan, table: str, rows: list[list[str]], lines: list[i
             raise ImportFailed(f"line {lines[i]}: the row has no value to write")
         out.append(f"{head}{tag_text[i] if tag_text else ''} {text} {us * 1000}\n")
     return "".join(out).encode(), len(out)
+
+
+def plain_fields(plan: ImportPlan, cols: list[list[str]], batch: CsvBatch
+                 ) -> list[tuple[str, list[str], str]] | None:
+    """(`name=`, values, suffix) of every column when the whole batch can be written as is: no empty cell, no
+    tag, only raw DOUBLE text and LONGs; None leaves the batch to the cell-by-cell path of ilp_batch."""
+    out = []
+    for column in plan.columns:
+        cells = cols[column.index]
+        if not batch.full and "" in cells:
+            return None
+        if column.kind == "double" and column.raw_ok:
+            out.append((column.prefix, cells, ""))
+        elif column.kind == "long":
+            try:
+                out.append((column.prefix, list(map(str, map(int, cells))), "i"))
+            except ValueError:
+                return None
+        else:
+            return None
+    return out or None
+
+
+def ilp_plain_lines(head: str, fields: list[tuple[str, list[str], str]], stamps: list[int]) -> str:
+    """`head name=value,... ns\\n` for every row, interleaved column by column with list slices (in C)."""
+    n, step = len(stamps), 2 * len(fields) + 2
+    parts: list[str] = [""] * (n * step)
+    separator = head + " "
+    for j, (prefix, values, suffix) in enumerate(fields):
+        parts[2 * j::step] = [separator + prefix] * n
+        parts[2 * j + 1::step] = values
+        separator = suffix + ","
+    parts[step - 2::step] = [separator[:-1] + " "] * n
+    parts[step - 1::step] = map("%d\n".__mod__, map((1000).__mul__, stamps))
+    return "".join(parts)
 
 
 def distinct_keys(keys: Any) -> int:
@@ -2455,16 +2791,41 @@ def read_header(path: Path) -> list[str]:
 
 async def scan_file(ctx: JobContext, plan: ImportPlan, path: Path) -> None:
     """Pass 1, a batch at a time in a thread (the event loop keeps serving), with cancel checkpoints."""
-    batches = csv_batches(path, ctx.app[CONFIG].import_batch_rows)
+    size = ctx.app[CONFIG].import_batch_rows
+    batches = csv_batches(path, min(size, IMPORT_SLICE_ROWS))
     try:
-        while (batch := await asyncio.to_thread(next, batches, None)) is not None:
-            await asyncio.to_thread(scan_batch, plan, *batch)
+        while await asyncio.to_thread(scan_next, plan, batches, size):
             ctx.partial_result.update(rows_total=plan.rows_total, rows_rejected=plan.rows_rejected)
             await ctx.checkpoint(progress=0, total=plan.rows_total, message=f"checking rows ({plan.rows_total})")
     finally:
-        batches.close()
+        with contextlib.suppress(ValueError):       # still running in its thread (task cancelled): left to GC
+            batches.close()
     settle_types(plan)
     await ctx.checkpoint(progress=0, total=plan.rows_total, message="checked", force=True)
+
+
+def scan_next(plan: ImportPlan, slices: Iterator[CsvBatch], size: int) -> bool:
+    """Read and check the next batch of `size` lines, a slice at a time, in one thread hop; False at the end."""
+    read = 0
+    while read < size and (batch := next(slices, None)) is not None:
+        scan_batch(plan, batch)
+        read += batch.rows or 1
+    return read > 0
+
+
+def ilp_chunks(plan: ImportPlan, table: str, path: Path, size: int) -> Iterator[tuple[bytes, int]]:
+    """Pass 2's (ILP bytes, rows) per batch of `size` lines, formatted a slice at a time."""
+    with contextlib.closing(csv_batches(path, min(size, IMPORT_SLICE_ROWS))) as slices:
+        parts, rows, read = [], 0, 0
+        for batch in slices:
+            data, count = ilp_batch(plan, table, batch)
+            parts.append(data)
+            rows, read = rows + count, read + (batch.rows or 1)
+            if read >= size:
+                yield b"".join(parts), rows
+                parts, rows, read = [], 0, 0
+        if parts:
+            yield b"".join(parts), rows
 
 
 def import_result(plan: ImportPlan, measurement: str, started: float) -> dict[str, Any]:
@@ -2544,15 +2905,17 @@ async def send_file(ctx: JobContext, plan: ImportPlan, path: Path, info: TableIn
 
 async def send_batches(ctx: JobContext, plan: ImportPlan, path: Path, info: TableInfo,
                        sender: IlpTcpSender) -> tuple[int, int | None]:
-    """Rows sent, and the table's sequencerTxn just before the close (the close commits what is pending)."""
+    """Rows sent, and the table's sequencerTxn just before the close (the close commits what is pending).
+    Batch N+1 is read and formatted in a thread while batch N is sent (and QuestDB parses it)."""
     total, sent = plan.rows_total, 0
-    batches = csv_batches(path, ctx.app[CONFIG].import_batch_rows)
-    await sender.connect()
+    chunks = ilp_chunks(plan, info.name, path, ctx.app[CONFIG].import_batch_rows)
+    ahead = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
     try:
-        while (batch := await asyncio.to_thread(next, batches, None)) is not None:
-            data, count = await asyncio.to_thread(ilp_batch, plan, info.name, *batch)
-            await sender.send(data)
-            sent += count
+        await sender.connect()
+        while (chunk := await ahead) is not None:
+            ahead = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
+            await sender.send(chunk[0])
+            sent += chunk[1]
             ctx.partial_result["rows_written"] = sent
             await ctx.checkpoint(progress=sent, message=f"importing {sent}/{total} rows")
         state = await wal_state(ctx.app[QDB], info.name) if info.wal else None
@@ -2562,7 +2925,10 @@ async def send_batches(ctx: JobContext, plan: ImportPlan, path: Path, info: Tabl
             await sender.close()              # rows already sent stay (§3.7.4); flush them
         raise
     finally:
-        batches.close()
+        await asyncio.wait([ahead])           # a generator cannot be closed while its thread runs it
+        if not ahead.cancelled():
+            ahead.exception()                 # retrieved: the error that matters is the one raised here
+        chunks.close()
     return sent, state["sequencerTxn"] if state else None
 
 
@@ -3095,8 +3461,8 @@ def query_int(request: web.Request, name: str, default: int | None, maximum: int
     raw = request.query.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
-        raise invalid_parameter(name, f"must be a non-negative integer, got {raw!r}")
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > INT64[1]:
+        raise invalid_parameter(name, f"must be a non-negative 64-bit integer, got {raw[:40]!r}")
     value = int(raw)
     return min(value, maximum) if maximum is not None else value
 
@@ -3133,11 +3499,42 @@ async def read_json_object(request: web.Request) -> dict[str, Any]:
         raise bad_request("invalid_json", "Request body is empty; a JSON object is expected")
     try:
         body = loads(raw)
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:
         raise bad_request("invalid_json", f"Request body is not valid JSON: {one_line(e)}") from None
+    check_storable_text(raw, body)
     if not isinstance(body, dict):
         raise bad_request("invalid_body", f"Request body must be a JSON object, got {json_type(body)}")
     return body
+
+
+ESCAPED_NUL_OR_SURROGATE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def check_storable_text(raw: bytes, body: Any) -> None:
+    """PostgreSQL text cannot hold NUL, and UTF-8 cannot hold an unpaired surrogate: both are refused up front
+    (400, never a 500 deep in a write). Only bodies that escape such characters at all are walked."""
+    if not ESCAPED_NUL_OR_SURROGATE.search(raw):
+        return
+    for text in json_strings(body):
+        if "\x00" in text:
+            raise bad_request("invalid_json", "Request body contains a NUL character (\\u0000)")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise bad_request("invalid_json", "Request body contains an unpaired UTF-16 surrogate") from None
+
+
+def json_strings(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def json_type(value: Any) -> str:
@@ -3259,8 +3656,13 @@ def parse_iso(text: str) -> datetime | None:
     if zone and zone not in ("Z", "z"):
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")
-        offset = int(digits[:2]) * 60 + int(digits[2:4] or 0)
-        moment = moment - sign * timedelta(minutes=offset)
+        hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+        if hours > 23 or minutes > 59:
+            return None
+        try:
+            moment = moment - sign * timedelta(hours=hours, minutes=minutes)
+        except OverflowError:                      # 0001-01-01T00:00:00+05:00 and friends
+            return None
     return moment
 
 
@@ -3337,11 +3739,20 @@ def text_id(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+async def fetch_dicts(pg: Postgres, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """pg.fetchall() with the dicts built by dict(zip()) in C, not by RealDictCursor's per-cell Python code:
+    a page of 200 datasets or 1,000 runs."""
+    async with pg.cursor(dict_rows=False) as cur:
+        await cur.execute(sql, params)
+        names = [column.name for column in cur.description]
+        return [dict(zip(names, row)) for row in await cur.fetchall()]
+
+
 async def fetch_page(pg: Postgres, sql: str, count_sql: str, params: Mapping[str, Any]
                      ) -> tuple[list[dict[str, Any]], int]:
     """One page of a list plus the total of all matching rows (count(*) OVER () of the page query; a
     separate count only when the page is empty, e.g. an offset past the end)."""
-    rows = await pg.fetchall(sql, params)
+    rows = await fetch_dicts(pg, sql, params)
     total = rows[0]["full_count"] if rows else await pg.fetchval(count_sql, params)
     return rows, int(total)
 
@@ -3494,46 +3905,70 @@ async def load_dataset(pg: Postgres, dataset_id: str) -> dict[str, Any] | None:
     return await pg.fetchone(SQL_GET_DATASET, {"dataset_id": dataset_id.lower()})
 
 
-async def fetch_dataset(pg: Postgres, dataset_id: str | None) -> dict[str, Any]:
+async def fetch_dataset(pg: Postgres, dataset_id: str | None) -> RawJson:
     """The dataset object of §3.2.1; 404 dataset_not_found."""
     row = await pg.fetchone(SQL_GET_DATASET_OBJECT, {"dataset_id": dataset_id}) if dataset_id else None
     if row is None:
-        raise ApiError(404, "dataset_not_found", f"Dataset {dataset_id} not found")
-    return dataset_json(row)
+        raise ApiError(404, "dataset_not_found", f"Dataset {dataset_id or '(id is not a UUID)'} not found")
+    return RawJson(dataset_json(row))
 
 
-def first_bar_ms(declared: int | None, stored_first: datetime | None) -> int | None:
+def first_bar_ms(declared: int | None, stored_first_ms: int | None) -> int | None:
     """first_*_ts: the declared value normalised (the desktop's direct upsert may write seconds), else the
     first stored bar."""
     if declared is not None and declared > 0:
         return normalize_epoch_ms(declared)
-    return ms_from_datetime(stored_first)
+    return stored_first_ms
 
 
-def dataset_json(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The dataset object of §3.2.1. The metadata copies of the table names always equal the top-level ones,
-    because the desktop reads the copies first."""
-    ohlcv, indicator = dataset_tables(row)
-    metadata = {**as_object(row["metadata"]), "ohlcv_measurement": ohlcv, "indicator_measurement": indicator}
-    return {
-        "dataset_id": str(row["dataset_id"]), "dataset_slug": row["dataset_slug"],
-        "symbol": row["symbol"] or "UNKNOWN", "granularity": row["granularity"] or "unknown",
-        "source": row["source"], "ohlcv_measurement": ohlcv, "indicator_measurement": indicator,
-        "bar_interval_ms": int(row["bar_interval_ms"] or 0), "lookback_rows": int(row["lookback_rows"] or 0),
-        "first_ohlcv_ts": first_bar_ms(row["first_ohlcv_ts"], row["ohlcv_first_ts"]),
-        "first_indicator_ts": first_bar_ms(row["first_indicator_ts"], row["indicator_first_ts"]),
-        "ohlcv_row_count": int(row["ohlcv_row_count"] or 0),
-        "indicator_row_count": int(row["indicator_row_count"] or 0),
-        "ohlcv_first_ts": iso(row["ohlcv_first_ts"]), "ohlcv_last_ts": iso(row["ohlcv_last_ts"]),
-        "indicator_first_ts": iso(row["indicator_first_ts"]), "indicator_last_ts": iso(row["indicator_last_ts"]),
-        "run_count": int(row["run_count"]), "simulation_count": int(row["simulation_count"]),
-        "metadata": metadata, "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"]),
-    }
+DATASET_JSON_TEMPLATE = (
+    '{"dataset_id":%s,"dataset_slug":%s,"symbol":%s,"granularity":%s,"source":%s,"ohlcv_measurement":%s,'
+    '"indicator_measurement":%s,"bar_interval_ms":%d,"lookback_rows":%d,"first_ohlcv_ts":%s,"first_indicator_ts":%s,'
+    '"ohlcv_row_count":%d,"indicator_row_count":%d,"ohlcv_first_ts":%s,"ohlcv_last_ts":%s,"indicator_first_ts":%s,'
+    '"indicator_last_ts":%s,"run_count":%d,"simulation_count":%d,"metadata":%s,"created_at":%s,"updated_at":%s}')
+
+
+def dataset_json(row: Mapping[str, Any]) -> str:
+    """The dataset object of §3.2.1 as JSON text, from a row of DATASET_OBJECT_COLUMNS: filling a template, a page
+    of 200 datasets builds no dicts and parses no manifest (the object manifest is PostgreSQL's text). The metadata
+    copies of the table names always equal the top-level ones, because the desktop reads the copies first."""
+    text = row["metadata_text"]
+    manifest = as_object(row["metadata_value"]) if text is None else {
+        "ohlcv_measurement": row["manifest_ohlcv_measurement"],
+        "indicator_measurement": row["manifest_indicator_measurement"]}
+    ohlcv, indicator = dataset_tables({**row, "metadata": manifest})
+    names = encode_json_string(ohlcv), encode_json_string(indicator)
+    if text is None:
+        metadata = dumps({**manifest, "ohlcv_measurement": ohlcv, "indicator_measurement": indicator})
+    else:
+        metadata = (f'{text[:-1]}{"," if text != "{}" else ""}"ohlcv_measurement":{names[0]},'
+                    f'"indicator_measurement":{names[1]}}}')
+    times = [iso_json(row[f"{column}_ms"]) for column in DATASET_TIMES]
+    return DATASET_JSON_TEMPLATE % (
+        encode_json_string(row["dataset_id"]), json_string(row["dataset_slug"]),
+        encode_json_string(row["symbol"] or "UNKNOWN"), encode_json_string(row["granularity"] or "unknown"),
+        json_string(row["source"]), *names, int(row["bar_interval_ms"] or 0), int(row["lookback_rows"] or 0),
+        json_int(first_bar_ms(row["first_ohlcv_ts"], row["ohlcv_first_ts_ms"])),
+        json_int(first_bar_ms(row["first_indicator_ts"], row["indicator_first_ts_ms"])),
+        int(row["ohlcv_row_count"] or 0), int(row["indicator_row_count"] or 0), *times[:4], int(row["run_count"]),
+        int(row["simulation_count"]), metadata, *times[4:])
+
+
+def json_string(value: str | None) -> str:
+    return "null" if value is None else encode_json_string(value)
+
+
+def json_int(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
+
+
+def iso_json(ms: int | None) -> str:
+    return "null" if ms is None else f'"{iso_from_ms(ms)}"'
 
 
 async def list_datasets(pg: Postgres, limit: int, offset: int) -> dict[str, Any]:
     rows, total = await fetch_page(pg, SQL_LIST_DATASETS, SQL_COUNT_DATASETS, {"limit": limit, "offset": offset})
-    return {"datasets": [dataset_json(r) for r in rows], "count": len(rows), "total": total}
+    return {"datasets": RawJson(f"[{','.join(map(dataset_json, rows))}]"), "count": len(rows), "total": total}
 
 
 # Walk-forward runs (§3.4). Fold index ranges and their accepted aliases.
@@ -3683,11 +4118,19 @@ async def load_run(pg: Postgres, run_id: str) -> dict[str, Any] | None:
 
 
 async def fetch_run(pg: Postgres, run_id: str | None) -> dict[str, Any]:
-    """The run object of §3.4.2 with every fold, sorted by fold_number; 404 run_not_found."""
+    """The run object of §3.4.2 with every fold, sorted by fold_number; 404 run_not_found. The folds are JSON
+    text that PostgreSQL put together (SQL_GET_FOLDS_JSON), unless an old row needs fold_json()."""
     row = await pg.fetchone(SQL_GET_RUN_OBJECT, {"run_id": run_id}) if run_id else None
     if row is None:
-        raise ApiError(404, "run_not_found", f"Run {run_id} not found")
-    return run_json(row, await pg.fetchall(SQL_GET_FOLDS, {"run_id": run_id}))
+        raise ApiError(404, "run_not_found", f"Run {run_id or '(id is not a UUID)'} not found")
+    async with pg.cursor(dict_rows=False) as cur:
+        await cur.execute(SQL_GET_FOLDS_JSON, {"run_id": run_id})
+        folds = await cur.fetchall()
+    if any(fold[-1] for fold in folds):
+        return run_json(row, await pg.fetchall(SQL_GET_FOLDS, {"run_id": run_id}))
+    run = run_json(row)
+    run["folds"] = RawJson("[" + ",".join(FOLD_JSON_TEMPLATE % fold[:-1] for fold in folds) + "]")
+    return run
 
 
 def run_json(row: Mapping[str, Any], folds: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -3864,7 +4307,8 @@ async def fetch_simulation(pg: Postgres, simulation_id: str | None) -> dict[str,
     params = {"simulation_id": simulation_id}
     row = await pg.fetchone(SQL_GET_SIMULATION_OBJECT, params) if simulation_id else None
     if row is None:
-        raise ApiError(404, "simulation_not_found", f"Simulation {simulation_id} not found")
+        raise ApiError(404, "simulation_not_found",
+                       f"Simulation {simulation_id or '(id is not a UUID)'} not found")
     return simulation_json(row)
 
 
@@ -3889,7 +4333,8 @@ async def list_trades(pg: Postgres, simulation_id: str | None, limit: int, offse
     params = {"simulation_id": simulation_id, "limit": limit, "offset": offset}
     rows = await pg.fetchall(SQL_LIST_TRADES, params) if simulation_id else []
     if not rows and not (simulation_id and await pg.fetchval(SQL_SIMULATION_EXISTS, params)):
-        raise ApiError(404, "simulation_not_found", f"Simulation {simulation_id} not found")
+        raise ApiError(404, "simulation_not_found",
+                       f"Simulation {simulation_id or '(id is not a UUID)'} not found")
     total = rows[0]["full_count"] if rows else await pg.fetchval(SQL_COUNT_TRADES, params)
     return {"simulation_id": simulation_id, "trades": [trade_json(r) for r in rows], "count": len(rows),
             "total": int(total)}
@@ -4286,7 +4731,7 @@ async def slash_middleware(request: web.Request, handler: Callable[[web.Request]
         return await handler(request)
     alternative = request.clone(rel_url=request.rel_url.with_path(path))
     match_info = await request.app.router.resolve(alternative)
-    if match_info.http_exception is not None:
+    if match_info.http_exception is not None and match_info.http_exception.status == 404:
         return await handler(request)
     # The same steps aiohttp's own normalize_path_middleware takes to re-route a request.
     alternative._match_info = match_info          # noqa: SLF001

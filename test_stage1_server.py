@@ -341,6 +341,34 @@ async def test_expect_continue_under_limit_proceeds(client: Any) -> None:
     await assert_error(resp, 404, "job_not_found")
 
 
+@pytest.mark.parametrize("query", ["limit=%C2%B2", "offset=9223372036854775808", "limit=-1", "limit=1.5"])
+async def test_bad_paging_parameters_are_400(client: Any, query: str) -> None:
+    """limit/offset must be ASCII digits within 64 bits, else 400 invalid_parameter (never a 500)."""
+    resp = await client.get(f"/api/jobs?{query}")
+    assert (await assert_error(resp, 400, "invalid_parameter"))["parameter"] == query.split("=")[0]
+
+
+@pytest.mark.parametrize("raw", [b'{"dataset_slug": "a\\u0000b"}', b'{"dataset_slug": "\\ud800"}',
+                                 b'{"m": ' + b"[" * 5000 + b"]" * 5000 + b"}", b"{", b"", b"[1]"])
+async def test_unstorable_or_broken_json_is_400(client: Any, raw: bytes) -> None:
+    """NUL characters, unpaired surrogates, absurd nesting and broken JSON are refused with a 400."""
+    resp = await client.post("/api/datasets", data=raw, headers={"Content-Type": "application/json"})
+    assert resp.status == 400 and (await resp.json())["code"] in ("invalid_json", "invalid_body")
+
+
+@pytest.mark.parametrize("text", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00",
+                                  "2025-01-01T00:00:00+99:99", "2025-13-01T00:00:00Z"])
+def test_parse_iso_refuses_out_of_range_text(text: str) -> None:
+    """Zones and dates outside what datetime can hold are unparsable, not an overflow."""
+    assert s1.parse_iso(text) is None
+
+
+async def test_slash_variant_of_a_known_path_keeps_its_405(client: Any) -> None:
+    """DELETE /api/jobs/ answers like DELETE /api/jobs: 405 with Allow, not 404."""
+    status, body = await raw_request(client, "DELETE", "/api/jobs/")
+    assert status == 405 and json.loads(body)["code"] == "method_not_allowed"
+
+
 async def test_token_header_is_accepted_and_ignored(client: Any) -> None:
     """X-Stage1-Token never causes 401/403 while authentication is off."""
     resp = await client.get("/api/jobs", headers={"X-Stage1-Token": "anything", "Content-Type": "application/json"})
@@ -366,6 +394,25 @@ def test_loads_turns_overflow_and_nan_tokens_into_null() -> None:
 def test_iso_from_ms_has_millis_only_when_non_zero(ms: int | None, text: str | None) -> None:
     """ISO timestamps end in Z and carry .mmm only when the milliseconds are non-zero (§2.5)."""
     assert s1.iso_from_ms(ms) == text
+
+
+def test_iso_from_ms_equals_strftime_of_gmtime() -> None:
+    """The arithmetic iso_from_ms (cached day, looked-up time of day) equals strftime, also before 1970."""
+    edges = [0, 1, 999, 1000, -1, -999, -1000, 86_399_999, 86_400_000, s1.MAX_EPOCH_MS, 253_402_300_799_999]
+    for ms in [*edges, *range(-10**12, 10**13, 7_919_993_117), *range(0, 10**13, 3_600_000 * 7919)]:
+        seconds, millis = divmod(ms, 1000)
+        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+        assert s1.iso_from_ms(ms) == (f"{text}.{millis:03d}Z" if millis else f"{text}Z"), ms
+
+
+def test_dumps_splices_raw_json_verbatim() -> None:
+    """RawJson text (JSON that PostgreSQL rendered) is written as is, next to ordinary and non-finite values;
+    a string holding the marker next to RawJson is refused rather than mangled."""
+    text = s1.dumps({"a": s1.RawJson('{"x": 1, "y": [2.5]}'), "b": [s1.RawJson("[]"), float("nan")], "c": "d"})
+    assert text == '{"a":{"x": 1, "y": [2.5]},"b":[[],null],"c":"d"}'
+    assert s1.dumps({"a": s1.RAW_JSON_MARK}) == '{"a":"\\u0000raw\\u0000"}'
+    with pytest.raises(TypeError):
+        s1.dumps({"a": s1.RawJson("1"), "b": s1.RAW_JSON_MARK})
 
 
 @pytest.mark.parametrize("value, ms", [(1_700_000_000, 1_700_000_000_000), (1_700_000_000_123, 1_700_000_000_123),
@@ -1412,6 +1459,26 @@ def test_merge_manifest_key_by_key() -> None:
     assert s1.merge_manifest(stored, incoming) == {"a": 1, "b": "y", "nested": {"p": 3}, "granularity": "4h", "c": 0}
 
 
+
+async def test_datasets_legacy_manifest_string_and_infinite_time_are_read(client: Any, pg_pool: aiopg.Pool) -> None:
+    """Rows the server did not write: a manifest stored as a JSON string is parsed, an empty one gets the table
+    names, and an infinite time reads as the last instant Python can hold; list and detail agree."""
+    legacy, empty = uid(), uid()
+    await sql(pg_pool, """INSERT INTO datasets (dataset_id, dataset_slug, metadata, ohlcv_last_ts)
+                          VALUES (%s, 'legacy v0', to_jsonb(%s::text), 'infinity'), (%s, 'empty v0', '{}', NULL)""",
+              (legacy, json.dumps({"indicator_measurement": "legacy_ind", "ohlcv_rows": 5}), empty))
+    d = await get_ok(client, f"/api/datasets/{legacy}")
+    assert_dataset_types(d)
+    assert d["metadata"] == {"indicator_measurement": "legacy_ind", "ohlcv_rows": 5,
+                             "ohlcv_measurement": "legacy_v0_ohlcv"}
+    assert (d["ohlcv_measurement"], d["indicator_measurement"]) == ("legacy_v0_ohlcv", "legacy_ind")
+    assert (d["ohlcv_last_ts"], d["ohlcv_first_ts"]) == ("9999-12-31T23:59:59.999Z", None)
+    e = await get_ok(client, f"/api/datasets/{empty}")
+    assert e["metadata"] == {"ohlcv_measurement": "empty_v0_ohlcv", "indicator_measurement": "empty_v0_ind"}
+    listed = {item["dataset_id"]: item for item in (await get_ok(client, "/api/datasets"))["datasets"]}
+    assert (listed[legacy], listed[empty]) == (d, e)
+
+
 # --- Dataset rows --------------------------------------------------------------------------------------------
 
 HOUR_MS = 3_600_000
@@ -1531,10 +1598,39 @@ async def test_rows_new_column_in_a_later_batch_is_added(client: Any) -> None:
     dataset_id, _ = await new_dataset(client)
     path = f"/api/datasets/{dataset_id}/indicators/append"
     await post_ok(client, path, {"rows": [{"timestamp": FIRST_BAR_MS, "a": 1, "flag": True}]}, 200)
-    await post_ok(client, path, {"rows": [{"timestamp": FIRST_BAR_MS + HOUR_MS, "a": 2, "Close Price": 3.5}]}, 200)
+    await post_ok(client, path, {"rows": [{"timestamp": FIRST_BAR_MS + HOUR_MS, "a": 2, "Close Price": 3.5,
+                                           "rsi_14": 61}]}, 200)
     body = await get_ok(client, f"/api/datasets/{dataset_id}/indicators")
-    assert body["columns"] == ["a", "flag", "Close Price"]
-    assert [list(r.values())[2:] for r in body["rows"]] == [[1.0, 1.0, None], [2.0, None, 3.5]]
+    assert body["columns"] == ["a", "flag", "Close Price", "rsi_14"]
+    assert [list(r.values())[2:] for r in body["rows"]] == [[1.0, 1.0, None, None], [2.0, None, 3.5, 61.0]]
+
+
+async def test_rows_without_any_value_are_stored_as_empty_bars(client: Any) -> None:
+    """Warm-up rows carrying only a timestamp are stored (every column null), on a new table too."""
+    dataset_id, _ = await new_dataset(client)
+    path = f"/api/datasets/{dataset_id}/indicators/append"
+    body = await post_ok(client, path, {"rows": [{"timestamp": FIRST_BAR_MS}]}, 200)
+    assert (body["rows_written"], body["row_count"]) == (1, 1)
+    await post_ok(client, path, {"rows": [{"timestamp": FIRST_BAR_MS + HOUR_MS, "x": 1},
+                                          {"timestamp": FIRST_BAR_MS + 2 * HOUR_MS}]}, 200)
+    rows = (await get_ok(client, f"/api/datasets/{dataset_id}/indicators"))["rows"]
+    assert [r["x"] for r in rows] == [None, 1.0, None]
+
+
+async def test_rows_rejected_batch_adds_no_column(client: Any) -> None:
+    """A batch refused for one value (a fraction for an integer column) changes nothing: no new column."""
+    dataset_id, slug = uid(), new_slug()
+    table = f"{slug}_x"
+    await post_ok(client, "/api/datasets", variant_a(dataset_id, slug, metadata=manifest(
+        dataset_id, slug, indicator_measurement=table)), 201)
+    await qdb_rows(f'CREATE TABLE "{table}" (n LONG, timestamp TIMESTAMP) TIMESTAMP(timestamp) '
+                   "PARTITION BY DAY WAL DEDUP UPSERT KEYS(timestamp)")
+    resp = await client.post(f"/api/datasets/{dataset_id}/indicators/append",
+                             json={"rows": [{"timestamp": FIRST_BAR_MS, "n": 1.5, "brand_new": 1}]})
+    error = await assert_error(resp, 400, "invalid_field")
+    assert (error["field"], error["row_index"]) == ("rows[0].n", 0)
+    columns = await qdb_rows(f"SELECT \"column\" FROM table_columns('{table}')")
+    assert [c["column"] for c in columns] == ["n", "timestamp"]
 
 
 @pytest.mark.parametrize("body, status, code, extra", [
@@ -1548,6 +1644,9 @@ async def test_rows_new_column_in_a_later_batch_is_added(client: Any) -> None:
     ({"rows": [{"timestamp": 1, "a.b": 1}]}, 400, "invalid_column", {}),
     ({"rows": [{"timestamp": 1, "abc": 1, "ABC": 2}]}, 400, "invalid_column", {}),
     ({"rows": [{"timestamp": 1, "x": [1]}]}, 400, "invalid_field", {"field": "rows[0].x"}),
+    ({"rows": [{"timestamp": 10 ** 400, "x": 1}]}, 400, "invalid_field", {"field": "rows[0].timestamp"}),
+    ({"rows": [{"timestamp": 1, "x": 10 ** 400}]}, 400, "invalid_field", {"field": "rows[0].x"}),
+    ({"rows": [{"timestamp": 1, "Timestamp": 5}]}, 400, "invalid_column", {}),
 ])
 async def test_rows_append_rejects_bad_input_and_writes_nothing(client: Any, body: dict[str, Any], status: int,
                                                                 code: str, extra: dict[str, Any]) -> None:
@@ -1602,6 +1701,8 @@ async def test_rows_read_filters(client: Any) -> None:
                                                                                  "PCO_10_20", "Time"]
     resp = await client.get(base + "?limit=-1")
     assert (await assert_error(resp, 400, "invalid_parameter"))["parameter"] == "limit"
+    resp = await client.get(base + "?start_ms=99999999999999999")
+    assert (await assert_error(resp, 400, "invalid_parameter"))["parameter"] == "start_ms"
 
 
 async def test_rows_table_written_by_another_program(client: Any) -> None:
@@ -1679,6 +1780,50 @@ async def test_rows_questdb_down_is_503(start_app: Any) -> None:
     await assert_error(await client.post(f"/api/datasets/{dataset_id}/ohlcv/append",
                                          json={"rows": ohlcv_rows(0, 1)}), 503, "questdb_unavailable")
     await assert_error(await client.get(f"/api/datasets/{dataset_id}/ohlcv"), 503, "questdb_unavailable")
+
+
+
+def test_row_encoder_writes_every_column_with_null_for_gaps() -> None:
+    """Empty cells (the last one too), NaN/Infinity and a short line all become null; keys are JSON-escaped."""
+    encode = s1.RowEncoder(["a", 'q"b', "c"]).encode
+    lines = ["1700000000000000,1.5,,", "1700000000250000,,-2,3e-05", "1700000000000000,NaN,Infinity,4",
+             "1700000000000000,7"]
+    rows = [strict_json(encode(line)) for line in lines]
+    head = {"timestamp_ms": 1_700_000_000_000, "timestamp": "2023-11-14T22:13:20Z"}
+    assert rows[0] == {**head, "a": 1.5, 'q"b': None, "c": None}
+    assert rows[1] == {"timestamp_ms": 1_700_000_000_250, "timestamp": "2023-11-14T22:13:20.250Z", "a": None,
+                       'q"b': -2, "c": 3e-05}
+    assert rows[2] == {**head, "a": None, 'q"b': None, "c": 4}
+    assert rows[3] == {**head, "a": 7, 'q"b': None, "c": None}
+    assert strict_json(s1.RowEncoder([]).encode("1700000000000000")) == head
+
+
+async def test_relay_csv_lines_reassembles_lines_split_anywhere() -> None:
+    """Whatever the chunking: the header is skipped, CRLF and blank lines are handled, and a last line without
+    a newline is kept."""
+    body = b'"t","v"\r\n1000000,1.5\r\n\r\n2000000,\r\n3000000,2'
+
+    class Upstream:
+        def __init__(self, chunks: list[bytes]) -> None:
+            self.content = self
+            self.chunks = chunks
+
+        async def iter_any(self) -> AsyncIterator[bytes]:
+            for chunk in self.chunks:
+                yield chunk
+
+    class Response:
+        def __init__(self) -> None:
+            self.out = b""
+
+        async def write(self, data: bytes) -> None:
+            self.out += data
+
+    splits = [[body[:i], body[i:]] for i in range(len(body) + 1)] + [[body[i:i + 1] for i in range(len(body))]]
+    for chunks in splits:
+        response = Response()
+        count = await s1.relay_csv_lines(Upstream(chunks), response, json.dumps)  # type: ignore[arg-type]
+        assert (count, response.out) == (3, b'"1000000,1.5","2000000,","3000000,2"'), chunks
 
 
 # --- Runs ----------------------------------------------------------------------------------------------------
@@ -1924,6 +2069,29 @@ async def test_runs_dataset_slug_resolution_order(client: Any) -> None:
         run_id = uid()
         await post_ok(client, "/api/runs", run_body(run_id, dataset_id, [], **extra), 201)
         assert (await get_ok(client, f"/api/runs/{run_id}"))["dataset_slug"] == expected
+
+
+
+async def test_runs_detail_folds_rendered_by_postgres_equal_fold_json(client: Any, pg_pool: aiopg.Pool) -> None:
+    """The fold objects PostgreSQL renders equal fold_json() of the stored rows (nulls, copies that are not
+    numbers, a NaN best_score, big and tiny numbers), and an old row holding a JSON string is still parsed."""
+    run_id = uid()
+    folds = [make_fold(50), make_fold(51, 1, best_score=None, thresholds={}, metrics={
+                 "hit_rate": True, "short_hit_rate": "x", "nested": [1, {"y": None}], "big": 2**62, "tiny": 1e-300}),
+             make_fold(53, 2, best_iteration=None, samples_train=None, train_start_ts_ms=1_700_000_000_000)]
+    await post_ok(client, "/api/runs", run_body(run_id, uid(), folds), 201)
+    await sql(pg_pool, "UPDATE walkforward_folds SET best_score = 'NaN' WHERE run_id = %s AND fold_number = 53",
+              (run_id,))
+    got = (await get_ok(client, f"/api/runs/{run_id}"))["folds"]
+    rows = await client.server.app[s1.PG].fetchall(s1.SQL_GET_FOLDS, {"run_id": run_id})
+    assert got == json.loads(s1.dumps([s1.fold_json(row) for row in rows]))
+    assert (got[1]["hit_rate"], got[1]["short_hit_rate"], got[1]["metrics"]["tiny"]) == (None, None, 1e-300)
+    assert (got[2]["best_score"], got[2]["best_iteration"], got[2]["train_start_ts_ms"]) == (None, None,
+                                                                                              1_700_000_000_000)
+    await sql(pg_pool, "UPDATE walkforward_folds SET thresholds = to_jsonb(%s::text) WHERE fold_number = 50 "
+              "AND run_id = %s", (json.dumps({"long_optimal": 0.75}), run_id))
+    got = (await get_ok(client, f"/api/runs/{run_id}"))["folds"]
+    assert (got[0]["thresholds"], got[0]["long_threshold"], len(got)) == ({"long_optimal": 0.75}, 0.75, 3)
 
 
 # --- Simulations ---------------------------------------------------------------------------------------------
@@ -2363,10 +2531,7 @@ async def test_raw_csv_parameter_errors_are_invalid_parameter(start_app: Any, tm
     client = await start_app(upload_dir=tmp_path)
     resp = await client.post("/api/questdb/import/async", data=IMPORT_CSV.encode(), params=params,
                              headers={"Content-Type": "text/csv"})
-    if parameter == "measurement" and not params:
-        await assert_error(resp, 400, "missing_fields")
-    else:
-        assert (await assert_error(resp, 400, "invalid_parameter"))["parameter"] == parameter
+    assert (await assert_error(resp, 400, "invalid_parameter"))["parameter"] == parameter
 
 
 async def test_import_other_content_type_is_415(client: Any) -> None:
