@@ -1826,6 +1826,37 @@ async def test_relay_csv_lines_reassembles_lines_split_anywhere() -> None:
         assert (count, response.out) == (3, b'"1000000,1.5","2000000,","3000000,2"'), chunks
 
 
+def test_append_rows_parsed_in_c_store_overflow_as_null() -> None:
+    """loads_rows leaves 1e+9999 as ±inf (no callback per number): parse_append stores it as null and, as a
+    timestamp alias, treats it as absent (the next alias wins), exactly as after loads()."""
+    raw = (b'{"rows": [{"timestamp_unix": 1e+9999, "timestamp_ms": 1700000000000, "open": -1e+9999, "a": 1e+9999,'
+           b' "b": -1e+9999, "c": NaN, "d": 2.5, "e": true, "f": 3}, {"timestamp": -1e+9999, "a": 1}]}')
+    for kind in ("indicator", "ohlcv"):
+        fast, slow = (s1.parse_append(decode(raw), kind) for decode in (s1.loads_rows, s1.loads))
+        assert (fast.rows, fast.rows_skipped, fast.columns) == (slow.rows, slow.rows_skipped, slow.columns)
+    batch = s1.parse_append(s1.loads_rows(raw), "indicator")
+    assert (batch.rows, batch.rows_skipped) == ({1_700_000_000_000: (0, {
+        "open": None, "a": None, "b": None, "c": None, "d": 2.5, "e": 1.0, "f": 3})}, 1)
+
+
+def test_format_double_rows_writes_what_format_ilp_rows_writes() -> None:
+    """The all-DOUBLE append formatter (fields by name from each row's dict) writes the same fields as
+    typed_values() + format_ilp_rows(), including the NaN filler of a row without any value."""
+    columns = [s1.IlpColumn(name, "double") for name in ("a", "b c", "d=e")]
+    rows = {1_700_000_000_000: (0, {"a": 1.5, "b c": None, "d=e": 3}), 1_700_000_001_000: (1, {"a": None}),
+            1_700_000_002_000: (2, {"d=e": -0.0, "a": 0.1})}
+    typed = [(ts, s1.typed_values(values, ["a", "b c", "d=e"], columns, index)) for ts, (index, values) in rows.items()]
+
+    def fields(text: str) -> list[tuple[list[str], str]]:
+        lines = [line.rsplit(" ", 1) for line in text.splitlines()]
+        assert all(head.startswith("my\\ t ") for head, _ts in lines)
+        return [(sorted(head[len("my\\ t "):].split(",")), ts) for head, ts in lines]
+
+    fast = s1.format_double_rows("my t", columns, rows, "b c")
+    assert fields(fast) == fields(s1.format_ilp_rows("my t", columns, typed, "b c"))
+    assert fields(fast)[1] == (["b\\ c=NaN"], "1700000001000000000")
+
+
 # --- Runs ----------------------------------------------------------------------------------------------------
 
 PREDICTIONS = "btc_4h_v2_ind_wf1731700000"
