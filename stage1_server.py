@@ -2117,6 +2117,7 @@ async def bar_interval_ms(app: web.Application, dataset: Mapping[str, Any], ohlc
 
 UPLOAD_SUFFIX = ".upload"
 IMPORT_SLICE_ROWS = 1000        # rows handled at once, so their cells stay in the CPU cache (10,000 would not)
+IMPORT_SEND_BUFFER = 4 << 20    # the worker's ILP socket send buffer: about two batches
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")      # a line and its end, as text files split them
 CLOSE_COMMIT_SETTLE_S = 1.5     # no commit seen after the ILP close: wait this long for a late one
 NUMERIC_TEXT = str.maketrans("", "", "0123456789.-+eE")   # what remains of a plain decimal literal: nothing
@@ -2170,6 +2171,9 @@ def comma_list(values: list[str]) -> list[str]:
 async def receive_import(request: web.Request) -> tuple[ImportRequest, Path]:
     """Parse parameters and store the CSV in the upload folder (streamed; never whole in memory)."""
     config = request.app[CONFIG]
+    with contextlib.suppress(Exception):        # start the worker process while the upload arrives
+        if (worker := import_worker()) is not None:
+            worker.submit(int)
     config.upload_dir.mkdir(parents=True, exist_ok=True)
     path = config.upload_dir / f"{uuid.uuid4()}{UPLOAD_SUFFIX}"
     try:
@@ -2446,6 +2450,7 @@ def _token_class_table() -> bytes:
 
 
 TOKEN_CLASS_TABLE = _token_class_table()
+DIGIT_TABLE = bytes(int(48 <= byte <= 57) for byte in range(256))
 
 
 def token_classes(text: str, width: int, rows: int) -> list[bytes] | None:
@@ -2454,10 +2459,11 @@ def token_classes(text: str, width: int, rows: int) -> list[bytes] | None:
     `_` empty. None when a cell is anything else or a row does not have `width` fields. Each digit run becomes
     one D, then the float grammar s? (D | D. | D.D | .D) (e s? D)? folds each valid cell into one byte
     (test_import_token_classes_match_float_and_int checks this against float() and int() exhaustively)."""
-    s = b"," + text.encode().translate(TOKEN_CLASS_TABLE)
-    for before in b",;.es":                 # the first digit of every run becomes D; the others are dropped
-        s = s.replace(bytes((before, 100)), bytes((before, 68)))
-    s = s.translate(None, b"d")
+    raw = b"," + text.encode()
+    digits = int.from_bytes(raw.translate(DIGIT_TABLE), "big")    # 1 per digit byte, as one big integer
+    starts = digits & ~(digits >> 8)        # digits whose left neighbour is not one: d (100) becomes D (68)
+    s = int.from_bytes(raw.translate(TOKEN_CLASS_TABLE), "big") - (starts << 5)
+    s = s.to_bytes(len(raw), "big").translate(None, b"d")
     s = s.replace(b"esD", b"E").replace(b"eD", b"E")
     s = s.replace(b"D.D", b"m").replace(b"D.", b"m").replace(b".D", b"m")
     s = s.replace(b"mE", b"f").replace(b"DE", b"f").replace(b"D", b"i")
@@ -2728,9 +2734,12 @@ def ilp_batch(plan: ImportPlan, table: str, batch: CsvBatch) -> tuple[bytes, int
     cols, lines = batch.cols, batch.lines
     if not lines:
         return b"", 0
+    if (plain := plain_fields(plan, cols, batch)) is not None and plain_ms(cells := cols[plan.ts_index]):
+        return ilp_plain_lines(ilp_name(table), plain, cells, "000000\n").encode(), len(cells)
     stamps = timestamps_us(cols[plan.ts_index])
-    if None not in stamps and (plain := plain_fields(plan, cols, batch)) is not None:
-        return ilp_plain_lines(ilp_name(table), plain, stamps).encode(), len(stamps)
+    if plain is not None and None not in stamps:
+        ns = list(map(str, map((1000).__mul__, stamps)))
+        return ilp_plain_lines(ilp_name(table), plain, ns, "\n").encode(), len(ns)
     bad = {i for i, us in enumerate(stamps) if us is None}
     tags, fields, filler = [], [], None
     for column in plan.columns:
@@ -2773,17 +2782,24 @@ def plain_fields(plan: ImportPlan, cols: list[list[str]], batch: CsvBatch
     return out or None
 
 
-def ilp_plain_lines(head: str, fields: list[tuple[str, list[str], str]], stamps: list[int]) -> str:
-    """`head name=value,... ns\\n` for every row, interleaved column by column with list slices (in C)."""
-    n, step = len(stamps), 2 * len(fields) + 2
+def plain_ms(cells: list[str]) -> bool:
+    """Every cell is a canonical 13-digit epoch in ms (2001 to 2262): its ns text is the cell and six zeros."""
+    return (bool(cells) and set(map(len, cells)) == {13} and (text := "".join(cells)).isascii() and text.isdigit()
+            and min(cells) >= "1000000000000" and max(cells) <= str(MAX_EPOCH_MS))
+
+
+def ilp_plain_lines(head: str, fields: list[tuple[str, list[str], str]], ns: list[str], tail: str) -> str:
+    """`head name=value,... <ns><tail>` for every row, interleaved column by column with list slices (in C)."""
+    n, step = len(ns), 2 * len(fields) + 3
     parts: list[str] = [""] * (n * step)
     separator = head + " "
     for j, (prefix, values, suffix) in enumerate(fields):
         parts[2 * j::step] = [separator + prefix] * n
         parts[2 * j + 1::step] = values
         separator = suffix + ","
-    parts[step - 2::step] = [separator[:-1] + " "] * n
-    parts[step - 1::step] = map("%d\n".__mod__, map((1000).__mul__, stamps))
+    parts[step - 3::step] = [separator[:-1] + " "] * n
+    parts[step - 2::step] = ns
+    parts[step - 1::step] = [tail] * n
     return "".join(parts)
 
 
@@ -2838,22 +2854,29 @@ def read_header(path: Path) -> list[str]:
 
 
 async def scan_file(ctx: JobContext, plan: ImportPlan, path: Path) -> None:
-    """Pass 1, a batch at a time in a thread (the event loop keeps serving), with cancel checkpoints."""
-    size = ctx.app[CONFIG].import_batch_rows
-    batches = csv_batches(path, min(size, IMPORT_SLICE_ROWS))
+    """Pass 1, a batch at a time in the import worker process, with cancel checkpoints in between."""
+    steps = ImportWorkerSteps(scan_steps, plan, path, ctx.app[CONFIG].import_batch_rows)
     try:
-        while await asyncio.to_thread(scan_next, plan, batches, size):
-            ctx.partial_result.update(rows_total=plan.rows_total, rows_rejected=plan.rows_rejected)
-            await ctx.checkpoint(progress=0, total=plan.rows_total, message=f"checking rows ({plan.rows_total})")
+        while isinstance(step := await steps.next(), tuple):
+            ctx.partial_result.update(rows_total=step[0], rows_rejected=step[1])
+            await ctx.checkpoint(progress=0, total=step[0], message=f"checking rows ({step[0]})")
     finally:
-        with contextlib.suppress(ValueError):       # still running in its thread (task cancelled): left to GC
-            batches.close()
+        await steps.close()
+    plan.__dict__.update(step.__dict__)             # what the worker learned, into the job's own plan
     settle_types(plan)
     await ctx.checkpoint(progress=0, total=plan.rows_total, message="checked", force=True)
 
 
+def scan_steps(plan: ImportPlan, path: Path, size: int) -> Iterator[tuple[int, int] | ImportPlan]:
+    """Pass 1 as steps: (rows, rejected rows so far) after each batch of `size` lines, then the plan itself."""
+    with contextlib.closing(csv_batches(path, min(size, IMPORT_SLICE_ROWS))) as slices:
+        while scan_next(plan, slices, size):
+            yield plan.rows_total, plan.rows_rejected
+    yield plan
+
+
 def scan_next(plan: ImportPlan, slices: Iterator[CsvBatch], size: int) -> bool:
-    """Read and check the next batch of `size` lines, a slice at a time, in one thread hop; False at the end."""
+    """Read and check the next batch of `size` lines, a slice at a time; False at the end of the file."""
     read = 0
     while read < size and (batch := next(slices, None)) is not None:
         scan_batch(plan, batch)
@@ -2874,6 +2897,82 @@ def ilp_chunks(plan: ImportPlan, table: str, path: Path, size: int) -> Iterator[
                 parts, rows, read = [], 0, 0
         if parts:
             yield b"".join(parts), rows
+
+
+# The import worker process. Reading, checking, formatting and sending a large CSV holds a GIL for seconds; in
+# this process that GIL is the event loop's, and every request would wait for it (bench/bench_import.py: with the
+# import in a thread, /api/health took p50 25 ms, p99 110 ms; in the worker, 10 ms and 86 ms; idle, 7 and 15).
+# One spawned child per server process runs the passes' generators, a step per call, for all its imports.
+
+_WORKER_STEPS: dict[str, Iterator[Any]] = {}      # in the worker process: the open generators by key
+_WORKER_POOL: Any = None                          # the ProcessPoolExecutor; False: no processes here, threads
+
+
+def import_worker() -> Any:
+    """The import worker (started on first use; an upload starts it early, so it is ready when its job runs),
+    or None where no process can be started: the steps then run in threads of this process."""
+    global _WORKER_POOL
+    if _WORKER_POOL is None:
+        try:
+            import concurrent.futures
+            import multiprocessing
+            _WORKER_POOL = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        except (OSError, ImportError) as e:           # e.g. no POSIX semaphores in a container
+            log.warning("import worker process unavailable, imports run in threads: %s", one_line(e))
+            _WORKER_POOL = False
+    return _WORKER_POOL or None
+
+
+def import_worker_step(key: str, factory: Callable[..., Iterator[Any]] | None, args: tuple[Any, ...]) -> Any:
+    """In the worker: the next item of generator `key` (made by factory(*args) on the first call); None at
+    its end or on an error, after which it is gone."""
+    if factory is not None:
+        _WORKER_STEPS[key] = factory(*args)
+    try:
+        item = next(_WORKER_STEPS[key], None)
+    except BaseException:
+        _WORKER_STEPS.pop(key, None)
+        raise
+    if item is None:
+        _WORKER_STEPS.pop(key, None)
+    return item
+
+
+def import_worker_close(key: str) -> None:
+    if (steps := _WORKER_STEPS.pop(key, None)) is not None:
+        steps.close()
+
+
+class ImportWorkerSteps:
+    """A generator of import work that runs in the import worker process, a step per next()."""
+
+    def __init__(self, factory: Callable[..., Iterator[Any]], *args: Any) -> None:
+        self.key, self.start = uuid.uuid4().hex, (factory, args)
+
+    async def next(self) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+        factory, args = self.start or (None, ())
+        self.start = None
+        step = functools.partial(import_worker_step, self.key, factory, args)
+        try:
+            if (worker := import_worker()) is None:
+                return await asyncio.to_thread(step)
+            return await asyncio.get_running_loop().run_in_executor(worker, step)
+        except BrokenProcessPool as e:
+            reset_import_worker()
+            raise ImportFailed(f"the import worker process stopped: {one_line(e)}") from e
+
+    async def close(self) -> None:
+        if self.start is None:
+            with contextlib.suppress(Exception):
+                await asyncio.get_running_loop().run_in_executor(import_worker(), import_worker_close, self.key)
+
+
+def reset_import_worker() -> None:
+    global _WORKER_POOL
+    pool, _WORKER_POOL = _WORKER_POOL, None
+    if pool:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def import_result(plan: ImportPlan, measurement: str, started: float) -> dict[str, Any]:
@@ -2935,13 +3034,11 @@ async def new_keys(qdb: QuestDB, info: TableInfo, plan: ImportPlan, before: int)
 async def send_file(ctx: JobContext, plan: ImportPlan, path: Path, info: TableInfo) -> tuple[int, int | None]:
     """Pass 2: stream ILP over TCP. A dropped connection is retried from the start of the file (TCP confirms
     nothing, and DEDUP makes the resent rows harmless); without DEDUP that would duplicate, so it fails."""
-    config, last_error = ctx.app[CONFIG], ""
+    last_error = ""
     for attempt in range(1, 4):
-        sender = IlpTcpSender(config.questdb_ilp_host, config.questdb_ilp_port, config.questdb_timeout_s)
         try:
-            return await send_batches(ctx, plan, path, info, sender)
+            return await send_batches(ctx, plan, path, info)
         except IlpConnectionLost as e:
-            sender.abort()
             last_error = str(e)
             if not info.dedup:
                 raise ImportFailed(f"{e}; {info.name} has no DEDUP, so the import is not resent") from e
@@ -2951,33 +3048,78 @@ async def send_file(ctx: JobContext, plan: ImportPlan, path: Path, info: TableIn
     raise ImportFailed(f"QuestDB ILP connection failed 3 times: {last_error}")
 
 
-async def send_batches(ctx: JobContext, plan: ImportPlan, path: Path, info: TableInfo,
-                       sender: IlpTcpSender) -> tuple[int, int | None]:
+async def send_batches(ctx: JobContext, plan: ImportPlan, path: Path, info: TableInfo) -> tuple[int, int | None]:
     """Rows sent, and the table's sequencerTxn just before the close (the close commits what is pending).
-    Batch N+1 is read and formatted in a thread while batch N is sent (and QuestDB parses it)."""
-    total, sent = plan.rows_total, 0
-    chunks = ilp_chunks(plan, info.name, path, ctx.app[CONFIG].import_batch_rows)
-    ahead = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
+    The worker process formats and sends (ilp_send_steps); here each batch is a progress and cancel point."""
+    config, total, sent = ctx.app[CONFIG], plan.rows_total, 0
+    steps = ImportWorkerSteps(ilp_send_steps, dataclasses.replace(plan, keys=None), info.name, path,
+                              config.import_batch_rows, config.questdb_ilp_host, config.questdb_ilp_port,
+                              config.questdb_timeout_s)
     try:
-        await sender.connect()
-        while (chunk := await ahead) is not None:
-            ahead = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
-            await sender.send(chunk[0])
-            sent += chunk[1]
+        while (step := await steps.next()) is not None and step[0] == "batch":
+            sent += step[1]
             ctx.partial_result["rows_written"] = sent
             await ctx.checkpoint(progress=sent, message=f"importing {sent}/{total} rows")
         state = await wal_state(ctx.app[QDB], info.name) if info.wal else None
-        await sender.close()
-    except JobCancelled:
-        with contextlib.suppress(IlpConnectionLost):
-            await sender.close()              # rows already sent stay (§3.7.4); flush them
-        raise
+        await steps.next()                    # closes the connection: QuestDB commits what is pending
     finally:
-        await asyncio.wait([ahead])           # a generator cannot be closed while its thread runs it
-        if not ahead.cancelled():
-            ahead.exception()                 # retrieved: the error that matters is the one raised here
-        chunks.close()
+        await steps.close()                   # cancelled: what was handed over is still flushed (§3.7.4)
     return sent, state["sequencerTxn"] if state else None
+
+
+def ilp_send_steps(plan: ImportPlan, table: str, path: Path, size: int, host: str, port: int,
+                   timeout_s: float) -> Iterator[tuple[str, int]]:
+    """Pass 2 in the import worker: each batch is formatted while a thread sends the one before. Yields
+    ("batch", rows) per batch, ("sent", 0) once all is written, then ("closed", 0). QuestDB never writes on
+    this port, so EOF from it means it dropped us (usually after rejecting a line): IlpConnectionLost, as for
+    any send error; leaving early (cancel) still flushes what was handed over."""
+    from concurrent.futures import ThreadPoolExecutor
+    try:
+        sock = socket.create_connection((host, port), timeout_s)
+    except OSError as e:
+        raise IlpConnectionLost(f"cannot connect to QuestDB ILP {host}:{port}: {one_line(e)}") from e
+    with contextlib.closing(sock), ThreadPoolExecutor(1) as sender:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, IMPORT_SEND_BUFFER)
+        pending = None
+        for data, count in ilp_chunks(plan, table, path, size):
+            if pending is not None:
+                pending.result()
+            ilp_check_open(sock)
+            pending = sender.submit(ilp_sendall, sock, data)
+            yield "batch", count
+        if pending is not None:
+            pending.result()
+        ilp_check_open(sock)
+        yield "sent", 0
+        try:
+            sock.shutdown(socket.SHUT_WR)
+        except OSError as e:
+            raise IlpConnectionLost(f"ILP close failed: {one_line(e)}") from e
+        yield "closed", 0
+
+
+def ilp_sendall(sock: socket.socket, data: bytes) -> None:
+    try:
+        sock.sendall(data)
+    except OSError as e:
+        raise IlpConnectionLost(f"ILP send failed: {one_line(e)}") from e
+
+
+def ilp_check_open(sock: socket.socket) -> None:
+    """IlpConnectionLost if QuestDB has closed the connection (read EOF); only while no send is in flight."""
+    timeout = sock.gettimeout()
+    sock.settimeout(0)
+    try:
+        closed = sock.recv(1, socket.MSG_PEEK) == b""
+    except BlockingIOError:
+        closed = False
+    except OSError:
+        closed = True
+    finally:
+        sock.settimeout(timeout)
+    if closed:
+        raise IlpConnectionLost("QuestDB closed the ILP connection (a line was rejected or it restarted)")
 
 
 async def verify_import(app: web.Application, info: TableInfo, plan: ImportPlan, expected: int, before: int,

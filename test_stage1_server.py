@@ -2660,6 +2660,68 @@ def test_ilp_formatting_escapes_and_types() -> None:
                     "my\\ table Close\\ Price=NaN 1700000000001000000\n")
 
 
+def test_import_token_classes_match_float_and_int() -> None:
+    """Pass 1's split-free check of plain CSV text agrees with int() and float() on every cell of up to five
+    characters made of digits, point, exponent, signs and a letter, alone and next to other cells."""
+    import itertools
+
+    def expected(cell: str) -> str | None:
+        if cell == "":
+            return "_"
+        for kind, parse in (("i", int), ("f", float)):
+            with contextlib.suppress(ValueError):
+                parse(cell)
+                return kind
+        return None
+
+    def classes(text: str, width: int, rows: int) -> list[str] | None:
+        found = s1.token_classes(text, width, rows)
+        if found is None or any(column.translate(None, b"imf_") for column in found):
+            return None
+        return [chr(c).replace("m", "f") for row in zip(*found) for c in row]
+
+    for cell in ("".join(chars) for n in range(6) for chars in itertools.product("09.eE+-a", repeat=n)):
+        assert classes(cell + "\n", 1, 1) == (None if expected(cell) is None else [expected(cell)]), cell
+    near = ["".join(chars) for n in range(4) for chars in itertools.product("9.e-", repeat=n)]
+    for a, b in itertools.product(near, near):
+        want = [expected(a), expected(b), expected(b), expected(a)]
+        assert classes(f"{a},{b}\n{b},{a}\n", 2, 2) == (None if None in want else want), (a, b)
+    assert s1.token_classes("1,2\n3\n", 2, 2) is None and s1.token_classes("1,2,3\n4\n", 2, 2) is None
+
+
+def test_import_csv_slices_read_like_csv_reader(tmp_path: Path) -> None:
+    """csv_batches gives the rows, line numbers and ragged rows csv.reader gives, whether a slice is split at
+    commas or parsed by csv.reader: quotes across lines, CRLF, bare CR, blank lines, gzip, any slice size."""
+    import csv
+    import random
+
+    rng, cells = random.Random(7), ["1", "2.5", "", "-3e5", '"a,b"', '"x\ny"', '"q""q"', "abc", " 7 "]
+    for trial in range(400):
+        width, lines = rng.randint(1, 4), []
+        for _ in range(rng.randint(1, 30)):
+            fields = width + (rng.choice([-1, 1]) if rng.random() < 0.05 else 0)
+            pool = cells[:4] if rng.random() < 0.7 else cells
+            lines.append("" if rng.random() < 0.05 else ",".join(rng.choice(pool) for _ in range(fields)))
+        end = rng.choice(["\n", "\r\n", "\n", "\r"])
+        text = ",".join(f"h{i}" for i in range(width)) + end + end.join(lines) + rng.choice([end, ""])
+        path = tmp_path / f"t{trial}.csv"
+        path.write_bytes(gzip.compress(text.encode()) if trial % 5 == 0 else text.encode())
+        with s1.open_csv(path) as f:
+            reader = csv.reader(f)
+            next(reader)
+            rows = [(reader.line_num, row) for row in reader if row]
+        want = [(n, row) for n, row in rows if len(row) == width]
+        want_ragged = {n: f"expected {width} fields, got {len(row)}" for n, row in rows if len(row) != width}
+        for size in (1, 3, 1000):
+            got, ragged, total = [], {}, 0
+            for batch in s1.csv_batches(path, size):
+                batch = s1.batch_cells(batch)
+                got += [(n, [column[i] for column in batch.cols]) for i, n in enumerate(batch.lines)]
+                ragged.update(batch.ragged)
+                total += batch.rows
+            assert (got, ragged, total) == (want, want_ragged, len(rows)), (text, size)
+
+
 # --- QuestDB proxy -------------------------------------------------------------------------------------------
 
 # Helpers: real QuestDB over HTTP (/exec) and ILP/TCP, unique table names, a scripted fake QuestDB.
