@@ -1635,9 +1635,11 @@ class AppendBatch:
 
 
 def loads_rows(raw: bytes) -> Any:
-    """loads() for append bodies (10-15 MB): floats are parsed in C, without a call per number, so an overflowing
-    number such as 1e+9999 arrives as ±inf; the row parsers below store every non-finite float as null (§2.2)."""
-    return json.loads(raw, parse_constant=lambda _token: None)
+    """loads() for append bodies (10-15 MB): a float stays the bytes of its JSON token (str.encode, cheaper than
+    parsing it), so its digits can go to ILP as they came instead of through repr(). QuestDB reads those digits
+    as the same double as float() does; the row parsers below store 1e+9999 as null (§2.2) and turn a token
+    QuestDB would refuse (a non-zero one that underflows to 0.0) into a float."""
+    return json.loads(raw, parse_float=str.encode, parse_constant=lambda _token: None)
 
 
 def parse_append(body: Mapping[str, Any], kind: str) -> AppendBatch:
@@ -1669,7 +1671,7 @@ def append_timestamp(row: Mapping[str, Any], index: int) -> int | None:
     key = next((k for k in TIMESTAMP_ALIASES if finite_or_none(row.get(k)) is not None), None)
     if key is None:
         return None
-    value = row[key]
+    value = finite_or_none(row[key])
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise invalid_field(f"rows[{index}].{key}", f"must be a number, got {json_type(value)}", row_index=index)
     if value <= 0:
@@ -1683,17 +1685,29 @@ def append_timestamp(row: Mapping[str, Any], index: int) -> int | None:
 def ohlcv_values(row: Mapping[str, Any], index: int) -> dict[str, Any]:
     values = {}
     for column in OHLCV_COLUMNS:
-        value = row.get(column)
+        value = finite_or_none(row.get(column))
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
             raise invalid_field(f"rows[{index}].{column}", f"must be a number or null, got {json_type(value)}",
                                 row_index=index)
-        values[column] = checked_number(finite_or_none(value), f"rows[{index}].{column}", index)
+        values[column] = checked_number(value, f"rows[{index}].{column}", index)
     return values
 
 
 def finite_or_none(value: Any) -> Any:
-    """A non-finite float (what loads_rows makes of 1e+9999) as None; any other value as is."""
+    """A float token of loads_rows as a float, and a non-finite float (1e+9999) as None; other values as is."""
+    if type(value) is bytes:
+        value = float(value)
     return None if type(value) is float and value - value != 0.0 else value
+
+
+def float_token(token: bytes) -> bytes | float | None:
+    """A float token with an exponent or many digits: None when it overflows (1e+9999 is null), the float when
+    QuestDB might not take the digits as they are (a non-zero token that underflows to 0.0, or a very long one),
+    else the token itself."""
+    number = float(token)
+    if number - number != 0.0:
+        return None
+    return number if number == 0.0 or len(token) > 40 else token
 
 
 def checked_number(value: Any, path: str, index: int) -> Any:
@@ -1717,7 +1731,10 @@ def indicator_values(row: Mapping[str, Any], index: int, columns: list[str], see
                 register_column(key, index, columns, seen)
             known.add(key)
         kind = type(value)
-        if kind is float:
+        if kind is bytes:                       # a float token (loads_rows): its digits go to ILP as they came
+            if len(value) > 40 or b"e" in value or b"E" in value:
+                value = float_token(value)      # only these can overflow, underflow or be long
+        elif kind is float:
             if value - value != 0.0:            # ±inf (and NaN) → null
                 value = None
         elif kind is int:
@@ -1794,6 +1811,8 @@ def typed_values(values: Mapping[str, Any], names: list[str], columns: list[IlpC
     out = []
     for name, column in zip(names, columns):
         value = values.get(name)
+        if type(value) is bytes:                # a float token of loads_rows
+            value = float(value)
         if value is not None and column.kind == "long":
             if not float(value).is_integer():
                 raise invalid_field(f"rows[{index}].{name}", f"column {column.name} is an integer column in "
@@ -1806,21 +1825,23 @@ def typed_values(values: Mapping[str, Any], names: list[str], columns: list[IlpC
 def format_double_rows(table: str, columns: list[IlpColumn], rows: Mapping[int, tuple[int, Mapping[str, Any]]],
                        filler_column: str | None = None) -> str:
     """format_ilp_rows() for AppendBatch.rows when every column is DOUBLE, without the typed_values() tuples: the
-    fields come by name straight from each row's dict, null values omitted (parse_append left only finite ones),
-    and a row without any value gets NaN in filler_column (stored as null)."""
-    prefix = ilp_name(table) + " "
-    fields = {column.name: ilp_name(column.name) + "=" for column in columns}
+    fields come by name straight from each row's dict, a float token as its digits and any other number as
+    repr(float), null values omitted (parse_append left only finite ones), and a row without any value gets NaN
+    in filler_column (stored as null). Built as bytes, as the tokens are."""
+    prefix = ilp_name(table).encode() + b" "
+    fields = {column.name: ilp_name(column.name).encode() + b"=" for column in columns}
     filler_name = filler_column or (columns[0].name if columns else None)
-    filler = ilp_name(filler_name) + "=NaN" if filler_name else None
+    filler = (ilp_name(filler_name) + "=NaN").encode() if filler_name else None
     out = []
     for ts_ms, (_index, values) in rows.items():
-        line = ",".join([fields[key] + repr(float(value)) for key, value in values.items() if value is not None])
+        line = b",".join([fields[key] + (value if type(value) is bytes else repr(float(value)).encode())
+                          for key, value in values.items() if value is not None])
         if not line:
             if filler is None:
                 raise ValueError("a row without any value needs a DOUBLE column to carry its null")
             line = filler
-        out.append(f"{prefix}{line} {ts_ms * 1_000_000}\n")
-    return "".join(out)
+        out.append(b"%s%s %d\n" % (prefix, line, ts_ms * 1_000_000))
+    return b"".join(out).decode()
 
 
 async def prepare_rows_table(qdb: QuestDB, table: str, info: TableInfo | None, columns: list[IlpColumn]

@@ -1826,17 +1826,26 @@ async def test_relay_csv_lines_reassembles_lines_split_anywhere() -> None:
         assert (count, response.out) == (3, b'"1000000,1.5","2000000,","3000000,2"'), chunks
 
 
-def test_append_rows_parsed_in_c_store_overflow_as_null() -> None:
-    """loads_rows leaves 1e+9999 as ±inf (no callback per number): parse_append stores it as null and, as a
-    timestamp alias, treats it as absent (the next alias wins), exactly as after loads()."""
-    raw = (b'{"rows": [{"timestamp_unix": 1e+9999, "timestamp_ms": 1700000000000, "open": -1e+9999, "a": 1e+9999,'
-           b' "b": -1e+9999, "c": NaN, "d": 2.5, "e": true, "f": 3}, {"timestamp": -1e+9999, "a": 1}]}')
+def test_append_rows_keep_float_tokens_and_store_overflow_as_null() -> None:
+    """loads_rows keeps a float as its JSON token: parse_append gives the same values as after loads() (1e+9999
+    is null, and as a timestamp alias absent, so the next alias wins); the digits go to ILP as they came, except
+    a token QuestDB would refuse (a non-zero underflow) or a very long one, which go as repr(float)."""
+    long_token = "0." + "1" * 45
+    raw = (b'{"rows": [{"timestamp_unix": 1e+9999, "timestamp_ms": 1.7e12, "open": -1e+9999, "a": 1e+9999,'
+           b' "b": -1e+9999, "c": NaN, "d": 2.50, "e": true, "f": 3, "g": 1E-5, "h": -1e-400, "i": '
+           + long_token.encode() + b'}, {"timestamp": -1e+9999, "a": 1}]}')
     for kind in ("indicator", "ohlcv"):
         fast, slow = (s1.parse_append(decode(raw), kind) for decode in (s1.loads_rows, s1.loads))
-        assert (fast.rows, fast.rows_skipped, fast.columns) == (slow.rows, slow.rows_skipped, slow.columns)
+        as_floats = {ts: (index, {key: float(value) if isinstance(value, bytes) else value
+                                  for key, value in values.items()}) for ts, (index, values) in fast.rows.items()}
+        assert (as_floats, fast.rows_skipped, fast.columns) == (slow.rows, slow.rows_skipped, slow.columns)
     batch = s1.parse_append(s1.loads_rows(raw), "indicator")
     assert (batch.rows, batch.rows_skipped) == ({1_700_000_000_000: (0, {
-        "open": None, "a": None, "b": None, "c": None, "d": 2.5, "e": 1.0, "f": 3})}, 1)
+        "open": None, "a": None, "b": None, "c": None, "d": b"2.50", "e": 1.0, "f": 3, "g": b"1E-5", "h": -0.0,
+        "i": float(long_token)})}, 1)
+    columns = [s1.IlpColumn(name, "double") for name in batch.columns]
+    line = s1.format_double_rows("t", columns, batch.rows)
+    assert line == f"t d=2.50,e=1.0,f=3.0,g=1E-5,h=-0.0,i={float(long_token)!r} 1700000000000000000\n"
 
 
 def test_format_double_rows_writes_what_format_ilp_rows_writes() -> None:
