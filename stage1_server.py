@@ -2937,11 +2937,22 @@ def import_worker() -> Any:
         try:
             import concurrent.futures
             import multiprocessing
-            _WORKER_POOL = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            _WORKER_POOL = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                                  initializer=watch_server, initargs=(os.getpid(),))
         except (OSError, ImportError) as e:           # e.g. no POSIX semaphores in a container
             log.warning("import worker process unavailable, imports run in threads: %s", one_line(e))
             _WORKER_POOL = False
     return _WORKER_POOL or None
+
+
+def watch_server(server_pid: int) -> None:
+    """In the worker: exit once the server process is gone (killed, it could not stop the worker itself)."""
+    def watch() -> None:
+        while os.getppid() == server_pid:
+            time.sleep(1)
+        os._exit(0)
+    import threading
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()
 
 
 def import_worker_step(key: str, factory: Callable[..., Iterator[Any]] | None, args: tuple[Any, ...]) -> Any:
