@@ -1700,6 +1700,9 @@ def finite_or_none(value: Any) -> Any:
     return None if type(value) is float and value - value != 0.0 else value
 
 
+EXPONENT_E, EXPONENT_UPPER_E = b"e"[0], b"E"[0]    # an int `in` bytes is a memchr; bytes `in` bytes is 8x slower
+
+
 def float_token(token: bytes) -> bytes | float | None:
     """A float token with an exponent or many digits: None when it overflows (1e+9999 is null), the float when
     QuestDB might not take the digits as they are (a non-zero token that underflows to 0.0, or a very long one),
@@ -1732,7 +1735,7 @@ def indicator_values(row: Mapping[str, Any], index: int, columns: list[str], see
             known.add(key)
         kind = type(value)
         if kind is bytes:                       # a float token (loads_rows): its digits go to ILP as they came
-            if len(value) > 40 or b"e" in value or b"E" in value:
+            if len(value) > 40 or EXPONENT_E in value or EXPONENT_UPPER_E in value:
                 value = float_token(value)      # only these can overflow, underflow or be long
         elif kind is float:
             if value - value != 0.0:            # ±inf (and NaN) → null
