@@ -832,6 +832,10 @@ SQL_RUN_PREDICTION_TABLE = """
     FROM walkforward_runs WHERE run_id = %(run_id)s
 """
 
+# One writer per QuestDB table across processes (imports verify exact counts; DDL must not race).
+SQL_TRY_TABLE_LOCK = "SELECT pg_try_advisory_lock(hashtext(%(key)s))"
+SQL_TABLE_UNLOCK = "SELECT pg_advisory_unlock(hashtext(%(key)s))"
+
 # Dataset statistics maintained by the server's own QuestDB writes (§3.2.1).
 SQL_DATASET_TABLES = """
     SELECT dataset_id, dataset_slug, ohlcv_measurement, indicator_measurement, metadata FROM datasets
@@ -1238,6 +1242,32 @@ async def enable_dedup(qdb: QuestDB, info: TableInfo, extra_keys: tuple[str, ...
     await wait_wal_applied(qdb, info.name, qdb.timeout.total or 30.0)
     info.dedup = True
     log.info("questdb dedup enabled table=%s keys=%s", info.name, keys)
+
+
+@contextlib.asynccontextmanager
+async def table_write_lock(app: web.Application, table: str,
+                           waiting: Callable[[], Awaitable[None]] | None = None) -> AsyncIterator[None]:
+    """Make this the only writer of a QuestDB table among all server processes (a PostgreSQL advisory lock,
+    behind a process-local lock so waiters do not each hold a connection). Imports verify exact row counts,
+    and DDL must not race. `waiting` is called while blocked (an import's cancel checkpoint); without it
+    the wait is bounded by STAGE1_QUESTDB_TIMEOUT_S and then answers 503."""
+    key = {"key": f"stage1_table:{table.lower()}"}
+    deadline = time.monotonic() + app[CONFIG].questdb_timeout_s
+    async with app[TABLE_LOCKS][table.lower()], app[PG].cursor(dict_rows=False) as cur:
+        while True:
+            await cur.execute(SQL_TRY_TABLE_LOCK, key)
+            if (await cur.fetchone())[0]:
+                break
+            if waiting is not None:
+                await waiting()
+            elif time.monotonic() > deadline:
+                raise ApiError(503, "questdb_timeout", f"table {table} is busy with another writer; retry later")
+            await asyncio.sleep(0.2)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(ApiError, *PG_DOWN_ERRORS):
+                await cur.execute(SQL_TABLE_UNLOCK, key)
 
 
 async def wal_state(qdb: QuestDB, table: str) -> dict[str, Any] | None:
@@ -1769,7 +1799,7 @@ async def append_dataset_rows(app: web.Application, dataset: Mapping[str, Any], 
     table = dict(zip(ROW_KINDS, dataset_tables(dataset)))[kind]
     dataset_id, qdb = str(dataset["dataset_id"]), app[QDB]
     if batch.rows:
-        async with app[TABLE_LOCKS][table.lower()]:
+        async with table_write_lock(app, table):
             info = await table_info(qdb, table)
             columns = append_columns(info, batch.columns)
             if all(column.kind == "double" for column in columns):     # the usual table: values go as they are
@@ -2143,13 +2173,13 @@ UPLOAD_SUFFIX = ".upload"
 IMPORT_SLICE_ROWS = 1000        # rows handled at once, so their cells stay in the CPU cache (10,000 would not)
 IMPORT_SEND_BUFFER = 4 << 20    # the worker's ILP socket send buffer: about two batches
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")      # a line and its end, as text files split them
-CLOSE_COMMIT_SETTLE_S = 1.5     # no commit seen after the ILP close: wait this long for a late one
+CLOSE_COMMIT_SETTLE_S = 3.0     # no commit seen after the ILP close: wait this long for a late one
 NUMERIC_TEXT = str.maketrans("", "", "0123456789.-+eE")   # what remains of a plain decimal literal: nothing
 BOOL_TEXT = {"true": True, "false": False}
 IMPORT_SCALAR_TYPES = {"LONG": "long", "INT": "long", "SHORT": "long", "BYTE": "long", "DOUBLE": "double",
                        "FLOAT": "double", "BOOLEAN": "boolean", "STRING": "string", "VARCHAR": "string",
                        "SYMBOL": "symbol"}
-INFERRED_TYPES = {"long": "LONG", "double": "DOUBLE", "boolean": "BOOLEAN", "string": "VARCHAR"}
+INFERRED_TYPES = {"long": "LONG", "double": "DOUBLE", "boolean": "BOOLEAN", "string": "STRING"}   # §3.7.5
 
 
 @dataclass
@@ -2625,7 +2655,7 @@ def infer_column(plan: ColumnPlan, cells: list[str]) -> None:
 
 
 def settle_types(plan: ImportPlan) -> None:
-    """After pass 1: all integers → LONG, all numeric → DOUBLE, all true/false → BOOLEAN, else VARCHAR."""
+    """After pass 1: all integers → LONG, all numeric → DOUBLE, all true/false → BOOLEAN, else STRING."""
     for column in plan.columns:
         if column.new:
             column.kind = next((k for k in ("long", "double", "boolean") if k in column.maybe), "string")
@@ -2852,6 +2882,13 @@ async def import_file(ctx: JobContext, path: Path) -> dict[str, Any]:
     measurement = payload["measurement"]
     if not path.exists():
         raise ImportFailed(f"the uploaded file is gone ({path.name}); upload it again")
+    async with table_write_lock(ctx.app, measurement, waiting=ctx.checkpoint):
+        return await import_locked(ctx, path, measurement, started)
+
+
+async def import_locked(ctx: JobContext, path: Path, measurement: str, started: float) -> dict[str, Any]:
+    """The import proper, run while this job is the table's only writer (its counts must be exact)."""
+    payload, qdb = ctx.job.payload, ctx.app[QDB]
     info = await table_info(qdb, measurement)
     header = await asyncio.to_thread(read_header, path)
     plan = plan_import(header, info, list(payload.get("dedup_keys") or []))

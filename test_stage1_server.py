@@ -2337,7 +2337,7 @@ IMPORT_CSV = ("timestamp_unix,prediction,n,flag,label\n"
 
 
 async def import_client(start_app: Any, tmp_path: Path, **overrides: Any) -> Any:
-    return await start_app(worker_slots=1, worker_poll_ms=100, upload_dir=tmp_path, **overrides)
+    return await start_app(**{"worker_slots": 1, "worker_poll_ms": 100, "upload_dir": tmp_path, **overrides})
 
 
 async def import_sync(client: Any, measurement: str, data: str, **params: Any) -> dict[str, Any]:
@@ -2364,12 +2364,12 @@ async def test_import_json_form_completes_with_verified_counts(start_app: Any, t
 
 
 async def test_import_infers_column_types_and_writes_values_exactly(start_app: Any, tmp_path: Path) -> None:
-    """Integers → LONG, numbers → DOUBLE, true/false → BOOLEAN, text → VARCHAR; quoting and empty cells kept."""
+    """Integers → LONG, numbers → DOUBLE, true/false → BOOLEAN, text → STRING; quoting and empty cells kept."""
     client, table = await import_client(start_app, tmp_path), table_name()
     await import_sync(client, table, IMPORT_CSV)
     types = {r["column"]: r["type"] for r in await qdb_rows(f"SELECT \"column\", type FROM table_columns('{table}')")}
     assert types == {"timestamp": "TIMESTAMP", "prediction": "DOUBLE", "n": "LONG", "flag": "BOOLEAN",
-                     "label": "VARCHAR"}
+                     "label": "STRING"}
     rows = await qdb_rows(f'SELECT * FROM "{table}"')
     assert [r["label"] for r in rows] == ["a", "b b", 'c,"q', "d"]
     assert [r["prediction"] for r in rows] == [0.5, 1.5, None, 0.002]
@@ -2488,6 +2488,17 @@ async def test_import_overlapping_range_counts_only_new_keys(start_app: Any, tmp
     job = await import_sync(client, table, "timestamp_unix,v\n1700000000,1\n1700000060,2\n1700000120,3\n")
     assert job["status"] == "COMPLETED", job
     assert await qdb_count(table) == 3
+
+
+async def test_concurrent_imports_into_one_table_both_verify(start_app: Any, tmp_path: Path) -> None:
+    """Two imports into the same table run one after the other (a per-table lock), so both verify exactly."""
+    client, table = await import_client(start_app, tmp_path, worker_slots=2), table_name()
+    files = ["timestamp_unix,v\n" + "".join(f"{1600000000 + 2 * i + k},{i}\n" for i in range(5000)) for k in (0, 1)]
+    jobs = [await (await client.post("/api/questdb/import/async", json={"measurement": table, "data": data})).json()
+            for data in files]
+    finished = [await wait_job(client, job["job_id"], "COMPLETED", "FAILED", timeout=60) for job in jobs]
+    assert [job["status"] for job in finished] == ["COMPLETED", "COMPLETED"], finished
+    assert await qdb_count(table) == 10_000
 
 
 async def test_import_dedup_keys_keep_several_series(start_app: Any, tmp_path: Path) -> None:
