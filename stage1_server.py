@@ -8,9 +8,10 @@ Metadata (datasets, walk-forward runs and folds, simulations and trades, jobs) l
 (OHLCV bars, indicators, predictions) live in QuestDB, written over ILP and read over its HTTP API.
 The wire contract is ../shared/CONTRACT.md; section numbers in comments (§3.2.4) refer to it.
 
-Sections: constants · configuration · errors · JSON and time · app keys · SQL · PostgreSQL · QuestDB HTTP
-          · ILP writer · request parsing · jobs (store, context, handlers, workers) · handlers · middleware
-          · cleanup contexts · create_app · main
+Sections: constants · configuration · errors · JSON and time · request parsing · app keys · SQL · PostgreSQL
+          · QuestDB HTTP · ILP writer · QuestDB tables · QuestDB read side · flows (datasets, runs, simulations)
+          · jobs (store, context) · dataset statistics · dataset rows · CSV imports · jobs (handlers, workers)
+          · handlers · middleware · cleanup contexts · application · main
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from aiohttp import web
 
 log = logging.getLogger("stage1")
 
+
 # --- Constants -----------------------------------------------------------------------------------------------
 
 SCHEMA_VERSION = 1
@@ -64,6 +66,7 @@ INT64 = (-(2**63), 2**63 - 1)
 INT32 = (-(2**31), 2**31 - 1)
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 MEASUREMENT_RE = re.compile(r"^(?!\.)(?!.*\.\.)[A-Za-z0-9_.\-]{1,127}(?<!\.)$")
+UPLOAD_PATHS = frozenset({"/api/questdb/import", "/api/questdb/import/async"})   # own size limit
 FORBIDDEN_COLUMN_CHARS = frozenset("\n\r?.,'\"\\/:)(+-*%~\ufeff")
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -183,6 +186,12 @@ class ApiError(Exception):
 
 class StreamAborted(Exception):
     """A streamed response failed after its headers were sent: the connection must be dropped, not ended."""
+
+
+def one_line(error: BaseException) -> str:
+    """An exception as one short line a person can act on (the class name when it has no message)."""
+    text = " ".join(str(error).split())
+    return (text or type(error).__name__)[:500]
 
 
 def bad_request(code: str, message: str, **extra: Any) -> ApiError:
@@ -325,6 +334,248 @@ def normalize_epoch_ms(value: float) -> int:
     else:
         scaled = value / 1e6
     return int(round(scaled))
+
+
+# --- Request parsing -----------------------------------------------------------------------------------------
+
+def query_int(request: web.Request, name: str, default: int | None, maximum: int | None = None) -> int | None:
+    """A non-negative integer query parameter; above maximum it is clamped silently (§2.1)."""
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > INT64[1]:
+        raise invalid_parameter(name, f"must be a non-negative 64-bit integer, got {raw[:40]!r}")
+    value = int(raw)
+    return min(value, maximum) if maximum is not None else value
+
+
+def query_page(request: web.Request, default_limit: int = 100, max_limit: int = 1000) -> tuple[int, int]:
+    limit = query_int(request, "limit", default_limit, max_limit)
+    offset = query_int(request, "offset", 0)
+    assert limit is not None and offset is not None
+    return limit, offset
+
+
+def query_choice(request: web.Request, name: str, choices: tuple[str, ...], default: str | None) -> str | None:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw not in choices:
+        raise invalid_parameter(name, f"must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+JSON_TYPES = ("application/json", "")
+ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+                    r"(Z|z|[+-]\d{2}(?::?\d{2})?)?$")
+MISSING = object()
+
+
+async def read_json_object(request: web.Request, decode: Callable[[bytes], Any] = loads) -> dict[str, Any]:
+    """The request body as a JSON object: 415 for another content type, 400 invalid_json / invalid_body."""
+    if request.content_type not in JSON_TYPES and request.headers.get("Content-Type"):
+        raise ApiError(415, "unsupported_media_type",
+                       f"Content-Type {request.content_type} is not supported; send application/json")
+    raw = await request.read()
+    if not raw.strip():
+        raise bad_request("invalid_json", "Request body is empty; a JSON object is expected")
+    try:
+        body = decode(raw)
+    except (ValueError, RecursionError) as e:
+        raise bad_request("invalid_json", f"Request body is not valid JSON: {one_line(e)}") from None
+    check_storable_text(raw, body)
+    if not isinstance(body, dict):
+        raise bad_request("invalid_body", f"Request body must be a JSON object, got {json_type(body)}")
+    return body
+
+
+ESCAPED_NUL_OR_SURROGATE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def check_storable_text(raw: bytes, body: Any) -> None:
+    """PostgreSQL text cannot hold NUL, and UTF-8 cannot hold an unpaired surrogate: both are refused up front
+    (400, never a 500 deep in a write). Only bodies that escape such characters at all are walked."""
+    if not ESCAPED_NUL_OR_SURROGATE.search(raw):
+        return
+    for text in json_strings(body):
+        if "\x00" in text:
+            raise bad_request("invalid_json", "Request body contains a NUL character (\\u0000)")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise bad_request("invalid_json", "Request body contains an unpaired UTF-16 surrogate") from None
+
+
+def json_strings(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
+
+
+def require(body: Mapping[str, Any], *keys: str, prefix: str = "") -> None:
+    """400 missing_fields listing every absent (or null) key, as JSON paths."""
+    missing = [f"{prefix}{key}" for key in keys if body.get(key) is None]
+    if missing:
+        raise bad_request("missing_fields", f"Missing required fields: {', '.join(missing)}",
+                          missing_fields=missing)
+
+
+def get_str(body: Mapping[str, Any], key: str, path: str | None = None) -> str | None:
+    value = body.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise invalid_field(path or key, f"must be a string, got {json_type(value)}")
+
+
+def get_int(body: Mapping[str, Any], key: str, path: str | None = None, *, bits: int = 64,
+            minimum: int | None = None) -> int | None:
+    """A documented integer: 650 or 650.0 (stored as 650); a fraction, another type or out of range → 400."""
+    value, path = body.get(key), path or key
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid_field(path, f"must be an integer, got {json_type(value)}")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise invalid_field(path, f"must be an integer, got {value!r}")
+        value = int(value)
+    low, high = INT64 if bits == 64 else INT32
+    if minimum is not None and value < minimum:
+        raise invalid_field(path, f"must not be below {minimum}, got {value}")
+    if not low <= value <= high:
+        raise invalid_field(path, f"is outside the signed {bits}-bit range")
+    return value
+
+
+def get_number(body: Mapping[str, Any], key: str, path: str | None = None) -> int | float | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid_field(path or key, f"must be a number, got {json_type(value)}")
+    if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
+        raise invalid_field(path or key, "is outside the signed 64-bit range")
+    return value
+
+
+def get_object(body: Mapping[str, Any], key: str, path: str | None = None) -> dict[str, Any] | None:
+    """An object, or a JSON string holding one (the desktop sends both forms)."""
+    value = parse_json_string(body.get(key), dict)
+    if value is None or isinstance(value, dict):
+        return value
+    raise invalid_field(path or key, f"must be an object, got {json_type(value)}")
+
+
+def get_array(body: Mapping[str, Any], key: str, path: str | None = None) -> list[Any] | None:
+    """An array, or a JSON string holding one."""
+    value = parse_json_string(body.get(key), list)
+    if value is None or isinstance(value, list):
+        return value
+    raise invalid_field(path or key, f"must be an array, got {json_type(value)}")
+
+
+def parse_json_string(value: Any, wanted: type) -> Any:
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            parsed = loads(value)
+            if isinstance(parsed, wanted):
+                return parsed
+    return value
+
+
+def get_uuid(body: Mapping[str, Any], key: str, path: str | None = None) -> str | None:
+    """UUID text in lowercase; 400 invalid_uuid for a string that is not one."""
+    value = get_str(body, key, path)
+    if value is None or value == "":
+        return None
+    if not UUID_RE.match(value):
+        raise ApiError(400, "invalid_uuid", f"{path or key}: {value!r} is not a UUID", field=path or key)
+    return value.lower()
+
+
+def get_timestamp(body: Mapping[str, Any], key: str, path: str | None = None) -> datetime | None:
+    """An ISO-8601 field (§2.5): zone optional (UTC), empty string = null, 400 invalid_timestamp otherwise."""
+    value = get_str(body, key, path)
+    if value is None or value.strip() == "":
+        return None
+    parsed = parse_iso(value)
+    if parsed is None:
+        raise ApiError(400, "invalid_timestamp", f"{path or key}: {value!r} is not an ISO-8601 timestamp",
+                       field=path or key)
+    if not 0 <= parsed.timestamp() * 1000 <= MAX_EPOCH_MS:
+        raise invalid_field(path or key, "is outside 1970-01-01 … 2262-04-11")
+    return parsed
+
+
+def parse_iso(text: str) -> datetime | None:
+    """YYYY-MM-DD[T| ]HH:MM:SS[.f…][Z|±HH[:MM]] → aware datetime (µs precision), or None if unparsable."""
+    match = ISO_RE.match(text.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
+                          int((fraction or "0")[:6].ljust(6, "0")), tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    if zone and zone not in ("Z", "z"):
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+        if hours > 23 or minutes > 59:
+            return None
+        try:
+            moment = moment - sign * timedelta(hours=hours, minutes=minutes)
+        except OverflowError:                      # 0001-01-01T00:00:00+05:00 and friends
+            return None
+    return moment
+
+
+def ms_from_datetime(moment: datetime | None) -> int | None:
+    if moment is None:
+        return None
+    return (moment - EPOCH) // timedelta(milliseconds=1)
+
+
+def valid_measurement(name: Any, path: str = "measurement") -> str:
+    """A QuestDB table name taken from a request (§5.4); 400 invalid_measurement otherwise."""
+    if not isinstance(name, str) or not MEASUREMENT_RE.match(name):
+        raise bad_request("invalid_measurement", f"{path}: {name!r} is not a valid QuestDB table name "
+                          "(1-127 of A-Z a-z 0-9 _ - ., no leading/trailing '.', no '..')")
+    return name
+
+
+def column_name_problem(name: str) -> str | None:
+    """Why QuestDB cannot use name as a column (§5.4), or None when it can."""
+    if not 1 <= len(name) <= 127:
+        return "must be 1-127 characters"
+    bad = sorted({ch for ch in name if ch in FORBIDDEN_COLUMN_CHARS or not ch.isprintable()})
+    if bad:
+        return f"contains forbidden characters {''.join(bad)!r}"
+    return None
+
+
+def path_id(request: web.Request, name: str = "id") -> str | None:
+    """The {id} path parameter as lowercase UUID text, or None when it is not a UUID (→ the endpoint's 404)."""
+    raw = request.match_info[name]
+    return raw.lower() if UUID_RE.match(raw) else None
 
 
 # --- App keys ------------------------------------------------------------------------------------------------
@@ -946,6 +1197,11 @@ class Postgres:
             return None if row is None else row[0]
 
 
+def pg_json(value: Any) -> psycopg2.extras.Json:
+    """A JSONB parameter, written with the server's strict encoder (no NaN ever reaches the database)."""
+    return psycopg2.extras.Json(value, dumps=dumps)
+
+
 async def apply_schema(pool: aiopg.Pool) -> None:
     """Create every table, column and index of §4 that is missing; idempotent, and serialised between
     processes by an advisory lock so that two servers starting together do not race on CREATE TABLE."""
@@ -968,12 +1224,6 @@ def schema_statements() -> list[str]:
             if "PRIMARY KEY" not in ddl:
                 statements.append(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {ddl}")
     return statements + SCHEMA_EXTRAS
-
-
-def one_line(error: BaseException) -> str:
-    """An exception as one short line a person can act on (the class name when it has no message)."""
-    text = " ".join(str(error).split())
-    return (text or type(error).__name__)[:500]
 
 
 # --- QuestDB HTTP --------------------------------------------------------------------------------------------
@@ -1606,6 +1856,772 @@ async def prediction_pieces(upstream: aiohttp.ClientResponse, plan: PredictionPl
                 count += 1
     if json_out:
         yield f'],"count":{count}}}'.encode()
+
+
+# --- Flows: datasets, runs, simulations (parsing and data access) -------------------------------------------
+
+def query_uuid(request: web.Request, name: str) -> str | None:
+    """An optional UUID filter in the query string, lowercase; 400 invalid_parameter when it is not one."""
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return None
+    if not UUID_RE.match(raw):
+        raise invalid_parameter(name, f"must be a UUID, got {raw!r}")
+    return raw.lower()
+
+
+def get_epoch_ms(body: Mapping[str, Any], key: str, path: str | None = None) -> int | None:
+    """An epoch field where 0 or a negative value means unknown (§2.2): None then, else normalised (N) to ms.
+    Any finite number is taken (a seconds value may carry a fraction); beyond 2262 → 400 invalid_field."""
+    value = get_number(body, key, path)
+    if value is None or value <= 0:
+        return None
+    ms = normalize_epoch_ms(value)
+    if ms > MAX_EPOCH_MS:
+        raise invalid_field(path or key, "is outside 1970-01-01 … 2262-04-11")
+    return ms
+
+
+def as_object(value: Any) -> dict[str, Any]:
+    """A stored JSON object for output: always an object, also for older rows holding a JSON string or null."""
+    value = parse_json_string(value, dict)
+    return value if isinstance(value, dict) else {}
+
+
+def as_array(value: Any) -> list[Any]:
+    value = parse_json_string(value, list)
+    return value if isinstance(value, list) else []
+
+
+def json_number(value: Any) -> int | float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def text_id(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+async def fetch_dicts(pg: Postgres, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """pg.fetchall() with the dicts built by dict(zip()) in C, not by RealDictCursor's per-cell Python code:
+    a page of 200 datasets or 1,000 runs."""
+    async with pg.cursor(dict_rows=False) as cur:
+        await cur.execute(sql, params)
+        names = [column.name for column in cur.description]
+        return [dict(zip(names, row)) for row in await cur.fetchall()]
+
+
+async def fetch_page(pg: Postgres, sql: str, count_sql: str, params: Mapping[str, Any]
+                     ) -> tuple[list[dict[str, Any]], int]:
+    """One page of a list plus the total of all matching rows (count(*) OVER () of the page query; a
+    separate count only when the page is empty, e.g. an offset past the end)."""
+    rows = await fetch_dicts(pg, sql, params)
+    total = rows[0]["full_count"] if rows else await pg.fetchval(count_sql, params)
+    return rows, int(total)
+
+
+# Datasets (§3.2). Each stored field: (column, manifest key, kind, default on create). The merge of §3.2.4 takes
+# the first non-empty of (body field, manifest key) and keeps the stored value when both are empty.
+DATASET_FIELDS = (
+    ("symbol", "symbol", "text", "UNKNOWN"),
+    ("granularity", "granularity", "text", "unknown"),
+    ("source", "source", "text", None),
+    ("bar_interval_ms", "bar_interval_ms", "int64", 0),
+    ("lookback_rows", "lookback_rows", "int32", 0),
+    ("first_ohlcv_ts", "first_ohlcv_timestamp_ms", "epoch", None),
+    ("first_indicator_ts", "first_indicator_timestamp_ms", "epoch", None),
+    ("ohlcv_measurement", "ohlcv_measurement", "measurement", None),
+    ("indicator_measurement", "indicator_measurement", "measurement", None),
+)
+UNKNOWN_IS_EMPTY = frozenset({"symbol", "granularity"})
+DATASET_TABLE_COLUMNS = ("ohlcv_measurement", "indicator_measurement")
+
+
+@dataclass
+class DatasetPost:
+    """A parsed POST /api/datasets body."""
+    dataset_id: str | None                 # None: reuse the latest dataset with this slug, or a new UUID
+    dataset_slug: str | None
+    values: dict[str, Any]                 # column → first non-empty candidate; absent = keep the stored value
+    manifest: dict[str, Any]               # the incoming metadata, merged key by key into the stored one
+
+
+def is_empty(key: str, value: Any) -> bool:
+    """'No information' in the sense of §3.2.4: such a value never replaces a stored one."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        text = value.strip()
+        return not text or (key in UNKNOWN_IS_EMPTY and text.lower() == "unknown")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    is_timestamp = key in ("first_ohlcv_ts", "first_indicator_ts") or key.endswith("_timestamp_ms")
+    return value == 0 or (value < 0 and is_timestamp)
+
+
+def dataset_value(source: Mapping[str, Any], key: str, kind: str, path: str) -> Any:
+    """One merge candidate, typed and checked (400 on a bad value); None when it is empty."""
+    if kind == "epoch":
+        value: Any = get_epoch_ms(source, key, path)
+    elif kind in ("int64", "int32"):
+        value = get_int(source, key, path, bits=int(kind[3:]), minimum=0)
+    else:
+        value = get_str(source, key, path)
+    if is_empty(key, value):
+        return None
+    return valid_measurement(value, path) if kind == "measurement" else value
+
+
+def manifest_value(manifest: Mapping[str, Any], key: str, kind: str) -> Any:
+    """A candidate from the manifest. A manifest value of an odd type stays in the manifest as posted but feeds
+    no column (the desktop's export must not fail on it); a bad table name is still refused (§5.4)."""
+    try:
+        return dataset_value(manifest, key, kind, f"metadata.{key}")
+    except ApiError as e:
+        if e.code == "invalid_measurement":
+            raise
+        return None
+
+
+def parse_dataset_post(body: Mapping[str, Any]) -> DatasetPost:
+    """POST /api/datasets (§3.2.4), both desktop variants: metadata as an object or as a JSON string."""
+    dataset_id = get_uuid(body, "dataset_id")
+    slug = get_str(body, "dataset_slug")
+    slug = None if is_empty("dataset_slug", slug) else slug
+    if dataset_id is None and slug is None:
+        raise bad_request("missing_fields", "dataset_id or dataset_slug is required",
+                          missing_fields=["dataset_id", "dataset_slug"])
+    manifest = get_object(body, "metadata") or {}
+    values = {}
+    for column, key, kind, _default in DATASET_FIELDS:
+        value = dataset_value(body, column, kind, column)
+        value = manifest_value(manifest, key, kind) if value is None else value
+        if value is not None:
+            values[column] = value
+    return DatasetPost(dataset_id, slug, values, manifest)
+
+
+def table_slug(slug: str) -> str:
+    """<s> of §3.2.4: the slug with every character outside [A-Za-z0-9_-] replaced by '_'."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", slug)
+
+
+def dataset_tables(row: Mapping[str, Any]) -> tuple[str, str]:
+    """(OHLCV table, indicator table) of a stored dataset row: the column, else the manifest key, else
+    <s>_ohlcv / <s>_ind (§4.1). The desktop's direct upsert leaves the columns alone, so they win."""
+    manifest = as_object(row.get("metadata"))
+    names = []
+    for column, suffix in zip(DATASET_TABLE_COLUMNS, ("_ohlcv", "_ind")):
+        candidates = (row.get(column), manifest.get(column))
+        name = next((c for c in candidates if isinstance(c, str) and MEASUREMENT_RE.match(c)), None)
+        names.append(name or table_slug(str(row.get("dataset_slug") or row["dataset_id"])) + suffix)
+    return names[0], names[1]
+
+
+def merge_manifest(stored: Any, incoming: Mapping[str, Any]) -> dict[str, Any]:
+    """Key by key (§3.2.4): a new key is added; a known key is replaced unless the incoming value is empty.
+    Nested values are replaced whole."""
+    merged = as_object(stored)
+    for key, value in incoming.items():
+        if key not in merged or not is_empty(key, value):
+            merged[key] = value
+    return merged
+
+
+def merge_dataset(stored: Mapping[str, Any], post: DatasetPost, dataset_id: str) -> dict[str, Any]:
+    """The row after a POST: incoming non-empty values win, else the stored value, else the create default.
+    Resolved table names must pass §5.4 and are written into the manifest too (§3.2.1)."""
+    row: dict[str, Any] = {"dataset_id": dataset_id,
+                           "dataset_slug": post.dataset_slug or stored.get("dataset_slug") or dataset_id}
+    for column, _key, kind, default in DATASET_FIELDS:
+        if kind != "measurement":
+            incoming, kept = post.values.get(column), stored.get(column)
+            row[column] = incoming if incoming is not None else kept if kept is not None else default
+    row["metadata"] = merge_manifest(stored.get("metadata"), post.manifest)
+    current = dataset_tables({**stored, "dataset_slug": row["dataset_slug"]})
+    for column, name in zip(DATASET_TABLE_COLUMNS, current):
+        row[column] = row["metadata"][column] = valid_measurement(post.values.get(column) or name, column)
+    return row
+
+
+async def upsert_dataset(pg: Postgres, post: DatasetPost) -> tuple[str, bool]:
+    """Create or merge one dataset in one transaction; returns (dataset_id, created)."""
+    async with pg.transaction() as cur:
+        dataset_id = post.dataset_id
+        if dataset_id is None:
+            await cur.execute(SQL_DATASET_ID_FOR_SLUG, {"dataset_slug": post.dataset_slug})
+            found = await cur.fetchone()
+            dataset_id = str(found["dataset_id"]) if found else str(uuid.uuid4())
+        await cur.execute(SQL_CLAIM_DATASET, {"dataset_id": dataset_id,
+                                              "dataset_slug": post.dataset_slug or dataset_id})
+        created = await cur.fetchone() is not None
+        await cur.execute(SQL_LOCK_DATASET, {"dataset_id": dataset_id})
+        row = merge_dataset(await cur.fetchone(), post, dataset_id)
+        await cur.execute(SQL_UPDATE_DATASET, {**row, "metadata": pg_json(row["metadata"])})
+    return dataset_id, created
+
+
+async def load_dataset(pg: Postgres, dataset_id: str) -> dict[str, Any] | None:
+    """The stored datasets row (all columns), or None; an id that is not a UUID matches nothing."""
+    if not UUID_RE.match(dataset_id):
+        return None
+    return await pg.fetchone(SQL_GET_DATASET, {"dataset_id": dataset_id.lower()})
+
+
+async def fetch_dataset(pg: Postgres, dataset_id: str | None) -> RawJson:
+    """The dataset object of §3.2.1; 404 dataset_not_found."""
+    row = await pg.fetchone(SQL_GET_DATASET_OBJECT, {"dataset_id": dataset_id}) if dataset_id else None
+    if row is None:
+        raise ApiError(404, "dataset_not_found", f"Dataset {dataset_id or '(id is not a UUID)'} not found")
+    return RawJson(dataset_json(row))
+
+
+def first_bar_ms(declared: int | None, stored_first_ms: int | None) -> int | None:
+    """first_*_ts: the declared value normalised (the desktop's direct upsert may write seconds), else the
+    first stored bar."""
+    if declared is not None and declared > 0:
+        return normalize_epoch_ms(declared)
+    return stored_first_ms
+
+
+DATASET_JSON_TEMPLATE = (
+    '{"dataset_id":%s,"dataset_slug":%s,"symbol":%s,"granularity":%s,"source":%s,"ohlcv_measurement":%s,'
+    '"indicator_measurement":%s,"bar_interval_ms":%d,"lookback_rows":%d,"first_ohlcv_ts":%s,"first_indicator_ts":%s,'
+    '"ohlcv_row_count":%d,"indicator_row_count":%d,"ohlcv_first_ts":%s,"ohlcv_last_ts":%s,"indicator_first_ts":%s,'
+    '"indicator_last_ts":%s,"run_count":%d,"simulation_count":%d,"metadata":%s,"created_at":%s,"updated_at":%s}')
+
+
+def dataset_json(row: Mapping[str, Any]) -> str:
+    """The dataset object of §3.2.1 as JSON text, from a row of DATASET_OBJECT_COLUMNS: filling a template, a page
+    of 200 datasets builds no dicts and parses no manifest (the object manifest is PostgreSQL's text). The metadata
+    copies of the table names always equal the top-level ones, because the desktop reads the copies first."""
+    text = row["metadata_text"]
+    manifest = as_object(row["metadata_value"]) if text is None else {
+        "ohlcv_measurement": row["manifest_ohlcv_measurement"],
+        "indicator_measurement": row["manifest_indicator_measurement"]}
+    ohlcv, indicator = dataset_tables({**row, "metadata": manifest})
+    names = encode_json_string(ohlcv), encode_json_string(indicator)
+    if text is None:
+        metadata = dumps({**manifest, "ohlcv_measurement": ohlcv, "indicator_measurement": indicator})
+    else:
+        metadata = (f'{text[:-1]}{"," if text != "{}" else ""}"ohlcv_measurement":{names[0]},'
+                    f'"indicator_measurement":{names[1]}}}')
+    times = [iso_json(row[f"{column}_ms"]) for column in DATASET_TIMES]
+    return DATASET_JSON_TEMPLATE % (
+        encode_json_string(row["dataset_id"]), json_string(row["dataset_slug"]),
+        encode_json_string(row["symbol"] or "UNKNOWN"), encode_json_string(row["granularity"] or "unknown"),
+        json_string(row["source"]), *names, int(row["bar_interval_ms"] or 0), int(row["lookback_rows"] or 0),
+        json_int(first_bar_ms(row["first_ohlcv_ts"], row["ohlcv_first_ts_ms"])),
+        json_int(first_bar_ms(row["first_indicator_ts"], row["indicator_first_ts_ms"])),
+        int(row["ohlcv_row_count"] or 0), int(row["indicator_row_count"] or 0), *times[:4], int(row["run_count"]),
+        int(row["simulation_count"]), metadata, *times[4:])
+
+
+def json_string(value: str | None) -> str:
+    return "null" if value is None else encode_json_string(value)
+
+
+def json_int(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
+
+
+def iso_json(ms: int | None) -> str:
+    return "null" if ms is None else f'"{iso_from_ms(ms)}"'
+
+
+async def list_datasets(pg: Postgres, limit: int, offset: int) -> dict[str, Any]:
+    rows, total = await fetch_page(pg, SQL_LIST_DATASETS, SQL_COUNT_DATASETS, {"limit": limit, "offset": offset})
+    return {"datasets": RawJson(f"[{','.join(map(dataset_json, rows))}]"), "count": len(rows), "total": total}
+
+
+# Walk-forward runs (§3.4). Fold index ranges and their accepted aliases.
+FOLD_RANGES = (("train_start_idx", "train_start"), ("train_end_idx", "train_end"),
+               ("test_start_idx", "test_start"), ("test_end_idx", "test_end"))
+FOLD_TIMES = ("train_start_ts_ms", "train_end_ts_ms", "test_start_ts_ms", "test_end_ts_ms")
+FOLD_COPIES = (("hit_rate", "metrics", "hit_rate"), ("short_hit_rate", "metrics", "short_hit_rate"),
+               ("profit_factor_test", "metrics", "profit_factor_test"),
+               ("long_threshold", "thresholds", "long_optimal"), ("short_threshold", "thresholds", "short_optimal"))
+
+
+@dataclass
+class RunPost:
+    """A parsed POST /api/runs body: the run's columns and one row per fold, ready for SQL."""
+    run: dict[str, Any]
+    folds: list[dict[str, Any]]
+
+
+def parse_run_post(body: Mapping[str, Any]) -> RunPost:
+    """POST /api/runs (§3.4.1): {"run": {...}, "folds": [...]}, run.folds, or a flat legacy body."""
+    run, prefix = body, ""
+    if body.get("run") is not None:
+        run, prefix = body["run"], "run."
+        if not isinstance(run, dict):
+            raise invalid_field("run", f"must be an object, got {json_type(run)}")
+    if body.get("folds") is not None:
+        base, folds = "folds", get_array(body, "folds") or []
+    else:
+        base = f"{prefix}folds"
+        folds = get_array(run, "folds", base) or []
+    for index, fold in enumerate(folds):
+        if not isinstance(fold, dict):
+            raise invalid_field(f"{base}[{index}]", f"must be an object, got {json_type(fold)}")
+    walk_config = get_object(run, "walk_config", f"{prefix}walk_config") or {}
+    measurement = get_str(run, "prediction_measurement", f"{prefix}prediction_measurement") or None
+    if measurement is None and isinstance(walk_config.get("prediction_measurement"), str):
+        measurement = walk_config["prediction_measurement"] or None
+    missing = missing_run_fields(run, prefix, measurement) + missing_fold_fields(folds, base)
+    if missing:
+        raise bad_request("missing_fields", f"Missing required fields: {', '.join(missing[:20])}",
+                          missing_fields=missing)
+    fields = parse_run_fields(run, prefix, walk_config, measurement)
+    return RunPost(fields, parse_folds(folds, base, fields["run_id"]))
+
+
+def missing_run_fields(run: Mapping[str, Any], prefix: str, measurement: str | None) -> list[str]:
+    missing = [f"{prefix}{key}" for key in ("run_id", "dataset_id") if run.get(key) in (None, "")]
+    return missing + ([f"{prefix}prediction_measurement"] if measurement is None else [])
+
+
+def missing_fold_fields(folds: list[dict[str, Any]], base: str) -> list[str]:
+    """JSON paths of absent required fold fields, e.g. folds[12].test_end_idx (an alias counts as present)."""
+    missing = []
+    for index, fold in enumerate(folds):
+        if fold.get("fold_number") is None:
+            missing.append(f"{base}[{index}].fold_number")
+        missing += [f"{base}[{index}].{key}" for key, alias in FOLD_RANGES
+                    if fold.get(key) is None and fold.get(alias) is None]
+    return missing
+
+
+def get_string_array(body: Mapping[str, Any], key: str, path: str) -> list[str]:
+    values = get_array(body, key, path) or []
+    for index, value in enumerate(values):
+        if not isinstance(value, str):
+            raise invalid_field(f"{path}[{index}]", f"must be a string, got {json_type(value)}")
+    return values
+
+
+def parse_run_fields(run: Mapping[str, Any], prefix: str, walk_config: dict[str, Any],
+                     measurement: str | None) -> dict[str, Any]:
+    """The run's columns (§3.4.1). JSON values stay as posted, so their integer-ness survives (§2.3)."""
+    def path(key: str) -> str:
+        return prefix + key
+    return {
+        "run_id": get_uuid(run, "run_id", path("run_id")),
+        "dataset_id": get_uuid(run, "dataset_id", path("dataset_id")),
+        "dataset_slug": get_str(run, "dataset_slug", path("dataset_slug")),
+        "prediction_measurement": valid_measurement(measurement, path("prediction_measurement")),
+        "target_column": get_str(run, "target_column", path("target_column")),
+        "feature_columns": get_string_array(run, "feature_columns", path("feature_columns")),
+        "hyperparameters": get_object(run, "hyperparameters", path("hyperparameters")) or {},
+        "walk_config": walk_config,
+        "summary_metrics": get_object(run, "summary_metrics", path("summary_metrics")) or {},
+        "status": get_str(run, "status", path("status")) or "UNKNOWN",
+        "requested_by": get_str(run, "requested_by", path("requested_by")),
+        "started_at": get_timestamp(run, "started_at", path("started_at")),
+        "completed_at": get_timestamp(run, "completed_at", path("completed_at")),
+        "duration_ms": get_int(run, "duration_ms", path("duration_ms"), minimum=0),
+    }
+
+
+def parse_folds(folds: list[dict[str, Any]], base: str, run_id: str) -> list[dict[str, Any]]:
+    parsed, seen = [], set()
+    for index, fold in enumerate(folds):
+        row = parse_fold(fold, f"{base}[{index}]", run_id)
+        if row["fold_number"] in seen:
+            raise bad_request("duplicate_fold", f"fold_number {row['fold_number']} appears twice",
+                              fold_number=row["fold_number"], field=f"{base}[{index}].fold_number")
+        seen.add(row["fold_number"])
+        parsed.append(row)
+    return parsed
+
+
+def parse_fold(fold: Mapping[str, Any], path: str, run_id: str) -> dict[str, Any]:
+    """One fold (§3.4.1), as a row of SQL_UPSERT_FOLDS. Numbers are stored as posted, never renumbered."""
+    fold_run = get_uuid(fold, "run_id", f"{path}.run_id")
+    if fold_run is not None and fold_run != run_id:
+        raise bad_request("run_id_mismatch", f"{path}.run_id {fold_run} differs from run_id {run_id}",
+                          field=f"{path}.run_id")
+    row = {"fold_number": get_int(fold, "fold_number", f"{path}.fold_number", bits=32, minimum=0)}
+    for key, alias in FOLD_RANGES:
+        used = key if fold.get(key) is not None else alias
+        row[key] = get_int(fold, used, f"{path}.{used}", minimum=0)
+    for key in FOLD_TIMES:
+        row[key] = get_int(fold, key, f"{path}.{key}", minimum=0)
+        if row[key] is not None and row[key] > MAX_EPOCH_MS:
+            raise invalid_field(f"{path}.{key}", "is outside 1970-01-01 … 2262-04-11")
+    for key in ("samples_train", "samples_test"):
+        row[key] = get_int(fold, key, f"{path}.{key}", bits=32, minimum=0)
+    row["best_iteration"] = get_int(fold, "best_iteration", f"{path}.best_iteration", bits=32)
+    row["best_score"] = get_number(fold, "best_score", f"{path}.best_score")
+    row["thresholds"] = get_object(fold, "thresholds", f"{path}.thresholds") or {}
+    row["metrics"] = get_object(fold, "metrics", f"{path}.metrics") or {}
+    return row
+
+
+async def save_run(pg: Postgres, post: RunPost) -> tuple[bool, int]:
+    """Upsert the run and every fold in one transaction (§3.4.1); returns (created, folds now stored)."""
+    json_columns = ("feature_columns", "hyperparameters", "walk_config", "summary_metrics")
+    params = {**post.run, **{key: pg_json(post.run[key]) for key in json_columns}}
+    async with pg.transaction() as cur:
+        await cur.execute(SQL_UPSERT_RUN, params)
+        created = (await cur.fetchone())["created"]
+        if post.folds:
+            await cur.execute(SQL_UPSERT_FOLDS, {"run_id": post.run["run_id"], "folds": pg_json(post.folds)})
+        await cur.execute(SQL_COUNT_FOLDS, {"run_id": post.run["run_id"]})
+        fold_count = (await cur.fetchone())["fold_count"]
+    return bool(created), int(fold_count)
+
+
+async def load_run(pg: Postgres, run_id: str) -> dict[str, Any] | None:
+    """The stored walkforward_runs row, or None; an id that is not a UUID matches nothing."""
+    if not UUID_RE.match(run_id):
+        return None
+    return await pg.fetchone(SQL_GET_RUN, {"run_id": run_id.lower()})
+
+
+async def fetch_run(pg: Postgres, run_id: str | None) -> dict[str, Any]:
+    """The run object of §3.4.2 with every fold, sorted by fold_number; 404 run_not_found. The folds are JSON
+    text that PostgreSQL put together (SQL_GET_FOLDS_JSON), unless an old row needs fold_json()."""
+    row = await pg.fetchone(SQL_GET_RUN_OBJECT, {"run_id": run_id}) if run_id else None
+    if row is None:
+        raise ApiError(404, "run_not_found", f"Run {run_id or '(id is not a UUID)'} not found")
+    async with pg.cursor(dict_rows=False) as cur:
+        await cur.execute(SQL_GET_FOLDS_JSON, {"run_id": run_id})
+        folds = await cur.fetchall()
+    if any(fold[-1] for fold in folds):
+        return run_json(row, await pg.fetchall(SQL_GET_FOLDS, {"run_id": run_id}))
+    run = run_json(row)
+    run["folds"] = RawJson("[" + ",".join(FOLD_JSON_TEMPLATE % fold[:-1] for fold in folds) + "]")
+    return run
+
+
+def run_json(row: Mapping[str, Any], folds: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The run object of §3.4.2 (folds only in the detail). JSON columns are always objects / arrays."""
+    walk_config = as_object(row["walk_config"])
+    fallback = walk_config.get("prediction_measurement")
+    measurement = row["prediction_measurement"] or (fallback if isinstance(fallback, str) else "")
+    run = {
+        "run_id": str(row["run_id"]), "dataset_id": str(row["dataset_id"]),
+        "dataset_slug": row["known_dataset_slug"] or row["dataset_slug"] or re.sub(r"_wf\d+$", "", measurement),
+        "prediction_measurement": measurement, "target_column": row["target_column"],
+        "feature_columns": as_array(row["feature_columns"]), "hyperparameters": as_object(row["hyperparameters"]),
+        "walk_config": walk_config, "summary_metrics": as_object(row["summary_metrics"]),
+        "status": row["status"], "requested_by": row["requested_by"],
+        "started_at": iso(row["started_at"]), "completed_at": iso(row["completed_at"]),
+        "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"]),
+        "duration_ms": row["duration_ms"], "fold_count": int(row["fold_count"]),
+    }
+    if folds is not None:
+        run["folds"] = [fold_json(fold) for fold in folds]
+    return run
+
+
+def fold_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A fold object; the debugger shows only top-level values, so a few metrics and thresholds are copied up."""
+    fold = {key: row[key] for key in ("fold_number", *(k for k, _ in FOLD_RANGES), *FOLD_TIMES, "samples_train",
+                                      "samples_test", "best_iteration", "best_score")}
+    nested = {"thresholds": as_object(row["thresholds"]), "metrics": as_object(row["metrics"])}
+    fold.update(run_id=str(row["run_id"]), **nested)
+    fold.update({name: json_number(nested[source].get(key)) for name, source, key in FOLD_COPIES})
+    return fold
+
+
+async def list_runs(pg: Postgres, dataset_id: str | None, limit: int, offset: int) -> dict[str, Any]:
+    params = {"dataset_id": dataset_id, "limit": limit, "offset": offset}
+    rows, total = await fetch_page(pg, SQL_LIST_RUNS, SQL_COUNT_RUNS, params)
+    return {"runs": [run_json(r) for r in rows], "count": len(rows), "total": total}
+
+
+async def list_dataset_runs(pg: Postgres, dataset_id: str | None, limit: int, offset: int) -> dict[str, Any]:
+    """§3.4.5: runs name datasets the server may not know, so 404 only when neither a dataset nor a run does."""
+    if dataset_id is None:
+        raise ApiError(404, "dataset_not_found", "Dataset not found")
+    page = await list_runs(pg, dataset_id, limit, offset)
+    if page["total"] == 0 and not await pg.fetchval(SQL_DATASET_EXISTS, {"dataset_id": dataset_id}):
+        raise ApiError(404, "dataset_not_found", f"Dataset {dataset_id} not found")
+    return page
+
+
+# Simulations (§3.5). A trade posted without trade_id gets uuid5(NAMESPACE_URL, "<simulation_id>:trade:<n>"),
+# n its 1-based position: the desktop's own name for it, so a re-POST replaces instead of duplicating.
+TRADE_NUMBERS = ("size", "entry_price", "exit_price", "pnl", "return_pct", "entry_signal", "exit_signal")
+TRADE_TIMES = (("entry_timestamp_ms", "entry_timestamp"), ("exit_timestamp_ms", "exit_timestamp"))
+# Keys of a trade that are not copied into its metadata; simulation_id, trade_index, bar_timestamp are the server's.
+TRADE_KEYS = frozenset({"trade_id", "simulation_id", "trade_index", "fold_index", "side", "metadata",
+                        "bar_timestamp", *TRADE_NUMBERS, *(k for pair in TRADE_TIMES for k in pair)})
+TRADE_SIDES = ("long", "short")
+TRADE_BATCH = 5000                     # trades per INSERT statement: bounded statement size, few round trips
+
+
+@dataclass
+class SimulationPost:
+    """A parsed POST /api/simulations body: the simulation's columns, its buckets and trades as SQL rows."""
+    simulation: dict[str, Any]
+    buckets: list[dict[str, Any]]
+    trades: list[dict[str, Any]]
+
+
+def derived_trade_id(simulation_id: str, position: int) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{simulation_id}:trade:{position}"))
+
+
+def parse_simulation_post(body: Mapping[str, Any]) -> SimulationPost:
+    """POST /api/simulations (§3.5.1). run_id and dataset_id are never checked against stored rows."""
+    simulation_id = get_uuid(body, "simulation_id")
+    if simulation_id is None:
+        raise bad_request("missing_fields", "Missing required fields: simulation_id",
+                          missing_fields=["simulation_id"])
+    simulation = {"simulation_id": simulation_id, "run_id": get_uuid(body, "run_id"),
+                  "dataset_id": get_uuid(body, "dataset_id"),
+                  "started_at": get_timestamp(body, "started_at"), "completed_at": get_timestamp(body, "completed_at"),
+                  "config": get_object(body, "config") or {},
+                  "summary_metrics": get_object(body, "summary_metrics") or {}}
+    for key in ("input_run_measurement", "questdb_namespace", "mode", "status"):
+        simulation[key] = get_str(body, key)
+    buckets = [parse_bucket(b, i) for i, b in enumerate(get_array(body, "buckets") or [])]
+    reject_repeats([b["side"] for b in buckets], "buckets", "side")
+    trades = [parse_trade(t, i, simulation_id) for i, t in enumerate(get_array(body, "trades") or [])]
+    reject_repeats([t["trade_id"] for t in trades], "trades", "trade_id")
+    return SimulationPost(simulation, buckets, trades)
+
+
+def reject_repeats(values: list[Any], array: str, key: str) -> None:
+    seen: set[Any] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise bad_request("invalid_rows", f"{array}[{index}].{key} {value!r} appears twice",
+                              row_index=index, field=f"{array}[{index}].{key}")
+        seen.add(value)
+
+
+def parse_bucket(bucket: Any, index: int) -> dict[str, Any]:
+    path = f"buckets[{index}]"
+    if not isinstance(bucket, dict):
+        raise invalid_field(path, f"must be an object, got {json_type(bucket)}")
+    if not get_str(bucket, "side", f"{path}.side"):
+        raise bad_request("missing_fields", f"Missing required fields: {path}.side", missing_fields=[f"{path}.side"])
+    row = {"side": bucket["side"], "notes": get_str(bucket, "notes", f"{path}.notes")}
+    for key in ("trade_count", "win_count"):
+        row[key] = get_int(bucket, key, f"{path}.{key}", minimum=0)
+    for key in ("profit_factor", "avg_return_pct", "max_drawdown_pct"):
+        row[key] = get_number(bucket, key, f"{path}.{key}")
+    return row
+
+
+def parse_trade(trade: Any, index: int, simulation_id: str) -> dict[str, Any]:
+    """One trade as a row of SQL_INSERT_TRADES; keys this contract does not name go into its metadata."""
+    path = f"trades[{index}]"
+    if not isinstance(trade, dict):
+        raise invalid_field(path, f"must be an object, got {json_type(trade)}")
+    side = trade.get("side")
+    if not isinstance(side, str) or side.lower() not in TRADE_SIDES:
+        raise bad_request("invalid_rows", f"{path}.side must be long or short, got {side!r}",
+                          row_index=index, field=f"{path}.side")
+    row = {"trade_id": get_uuid(trade, "trade_id", f"{path}.trade_id") or derived_trade_id(simulation_id, index + 1),
+           "trade_index": index + 1, "side": side.lower(),
+           "fold_index": get_int(trade, "fold_index", f"{path}.fold_index", bits=32)}
+    row.update({key: get_number(trade, key, f"{path}.{key}") for key in TRADE_NUMBERS})
+    for column, key in TRADE_TIMES:
+        used = key if trade.get(key) is not None else column
+        row[column] = get_epoch_ms(trade, used, f"{path}.{used}")
+    row["bar_timestamp"] = iso_from_ms(row["entry_timestamp_ms"])
+    extra = {key: value for key, value in trade.items() if key not in TRADE_KEYS}
+    row["metadata"] = {**(get_object(trade, "metadata", f"{path}.metadata") or {}), **extra}
+    return row
+
+
+async def save_simulation(pg: Postgres, post: SimulationPost) -> bool:
+    """Upsert the simulation and replace all of its buckets and trades in one transaction (§3.5.1); returns
+    created. A trade id owned by another simulation → 409 trade_conflict, and nothing is written."""
+    sid = post.simulation["simulation_id"]
+    params = {**post.simulation, "config": pg_json(post.simulation["config"]),
+              "summary_metrics": pg_json(post.simulation["summary_metrics"])}
+    try:
+        async with pg.transaction() as cur:
+            await reject_foreign_trades(cur, sid, [t["trade_id"] for t in post.trades])
+            await cur.execute(SQL_UPSERT_SIMULATION, params)
+            created = (await cur.fetchone())["created"]
+            await cur.execute(SQL_DELETE_BUCKETS, {"simulation_id": sid})
+            await cur.execute(SQL_DELETE_TRADES, {"simulation_id": sid})
+            if post.buckets:
+                await cur.execute(SQL_INSERT_BUCKETS, {"simulation_id": sid, "buckets": pg_json(post.buckets)})
+            for start in range(0, len(post.trades), TRADE_BATCH):
+                batch = pg_json(post.trades[start:start + TRADE_BATCH])
+                await cur.execute(SQL_INSERT_TRADES, {"simulation_id": sid, "trades": batch})
+    except psycopg2.errors.UniqueViolation as e:    # another simulation committed one of these ids meanwhile
+        raise ApiError(409, "trade_conflict", "A trade_id of this body belongs to another simulation") from e
+    return bool(created)
+
+
+async def reject_foreign_trades(cur: aiopg.Cursor, simulation_id: str, trade_ids: list[str]) -> None:
+    if not trade_ids:
+        return
+    await cur.execute(SQL_FOREIGN_TRADE, {"simulation_id": simulation_id, "trade_ids": trade_ids})
+    row = await cur.fetchone()
+    if row is not None:
+        raise ApiError(409, "trade_conflict", f"Trade {row['trade_id']} belongs to simulation "
+                       f"{row['simulation_id']}", trade_id=str(row["trade_id"]),
+                       simulation_id=str(row["simulation_id"]))
+
+
+async def fetch_simulation(pg: Postgres, simulation_id: str | None) -> dict[str, Any]:
+    """The simulation object of §3.5.2; 404 simulation_not_found."""
+    params = {"simulation_id": simulation_id}
+    row = await pg.fetchone(SQL_GET_SIMULATION_OBJECT, params) if simulation_id else None
+    if row is None:
+        raise ApiError(404, "simulation_not_found",
+                       f"Simulation {simulation_id or '(id is not a UUID)'} not found")
+    return simulation_json(row)
+
+
+def simulation_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    simulation = {key: row[key] for key in ("input_run_measurement", "questdb_namespace", "mode", "status")}
+    simulation.update({key: iso(row[key]) for key in ("started_at", "completed_at", "created_at", "updated_at")})
+    return {**simulation, "simulation_id": str(row["simulation_id"]), "run_id": text_id(row["run_id"]),
+            "dataset_id": text_id(row["dataset_id"]), "config": as_object(row["config"]),
+            "summary_metrics": as_object(row["summary_metrics"]), "trade_count": int(row["trade_count"]),
+            "buckets": as_array(row["buckets"])}
+
+
+async def list_simulations(pg: Postgres, run_id: str | None, dataset_id: str | None, limit: int,
+                           offset: int) -> dict[str, Any]:
+    params = {"run_id": run_id, "dataset_id": dataset_id, "limit": limit, "offset": offset}
+    rows, total = await fetch_page(pg, SQL_LIST_SIMULATIONS, SQL_COUNT_SIMULATIONS, params)
+    return {"simulations": [simulation_json(r) for r in rows], "count": len(rows), "total": total}
+
+
+async def list_trades(pg: Postgres, simulation_id: str | None, limit: int, offset: int) -> dict[str, Any]:
+    """§3.5.5: entry time ascending, trades without one last, then trade_index; 404 simulation_not_found."""
+    params = {"simulation_id": simulation_id, "limit": limit, "offset": offset}
+    rows = await pg.fetchall(SQL_LIST_TRADES, params) if simulation_id else []
+    if not rows and not (simulation_id and await pg.fetchval(SQL_SIMULATION_EXISTS, params)):
+        raise ApiError(404, "simulation_not_found",
+                       f"Simulation {simulation_id or '(id is not a UUID)'} not found")
+    total = rows[0]["full_count"] if rows else await pg.fetchval(SQL_COUNT_TRADES, params)
+    return {"simulation_id": simulation_id, "trades": [trade_json(r) for r in rows], "count": len(rows),
+            "total": int(total)}
+
+
+def trade_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    trade = {key: row[key] for key in ("trade_index", "fold_index", "side", *TRADE_NUMBERS,
+                                       "entry_timestamp_ms", "exit_timestamp_ms")}
+    return {**trade, "trade_id": str(row["trade_id"]), "simulation_id": str(row["simulation_id"]),
+            "bar_timestamp": iso(row["bar_timestamp"]), "metadata": as_object(row["metadata"])}
+
+
+# --- Jobs: store ---------------------------------------------------------------------------------------------
+
+def job_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The job object of §3.7.1."""
+    return {
+        "job_id": str(row["job_id"]), "job_type": row["job_type"], "status": row["status"],
+        "progress": int(row["progress"]), "total": int(row["total"]), "message": row["message"],
+        "error": row["error"], "payload": row["payload"] or {}, "result": row["result"] or {},
+        "attempts": int(row["attempts"]), "cancel_requested": bool(row["cancel_requested"]),
+        "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"]),
+        "started_at": iso(row["started_at"]), "completed_at": iso(row["completed_at"]),
+    }
+
+
+async def enqueue_job(app: web.Application, job_type: str, payload: dict[str, Any], total: int = 0,
+                      job_id: str | None = None) -> dict[str, Any]:
+    """Insert a PENDING job and wake the workers (NOTIFY for every process, an event for this one)."""
+    kind = app[JOB_TYPES].get(job_type)
+    config = app[CONFIG]
+    params = {
+        "job_id": job_id or str(uuid.uuid4()), "job_type": job_type, "payload": pg_json(payload),
+        "total": total, "max_attempts": config.job_max_attempts if kind is None or kind.retryable else 1,
+        "node_id": config.node_id if kind is not None and kind.local_files else None,
+    }
+    row = await app[PG].fetchone(SQL_INSERT_JOB, params)
+    if WORKERS in app:
+        app[WORKERS].wake.set()
+    log.info("job queued job_id=%s type=%s status=PENDING", row["job_id"], job_type)
+    return job_json(row)
+
+
+async def get_job(pg: Postgres, job_id: str) -> dict[str, Any]:
+    row = await pg.fetchone(SQL_GET_JOB, {"job_id": job_id}) if UUID_RE.match(job_id) else None
+    if row is None:
+        raise ApiError(404, "job_not_found", f"Job {job_id} not found")
+    return job_json(row)
+
+
+# --- Jobs: context -------------------------------------------------------------------------------------------
+
+class JobCancelled(Exception):
+    """Raised by JobContext.checkpoint() once a cancel was requested for the running job."""
+
+
+class LeaseLost(Exception):
+    """The job was rescued and re-claimed elsewhere: this worker must stop and write nothing more."""
+
+
+@dataclass
+class ClaimedJob:
+    job_id: str
+    job_type: str
+    payload: dict[str, Any]
+    attempts: int
+    max_attempts: int
+    token: str
+    total: int
+
+
+@dataclass
+class JobType:
+    """A kind of background job: its coroutine, whether an abandoned run may be retried, and whether its input
+    lives on the enqueuing node's disk (then only that node's workers may claim it)."""
+
+    handler: Callable[[JobContext], Awaitable[dict[str, Any]]]
+    retryable: bool = True
+    local_files: bool = False
+
+
+class JobContext:
+    """What a running job handler sees: its claim, a progress checkpoint, and the app."""
+
+    PROGRESS_EVERY_S = 1.0                     # progress writes are throttled; each also renews the lease
+
+    def __init__(self, app: web.Application, job: ClaimedJob) -> None:
+        self.app, self.job = app, job
+        self.pg: Postgres = app[PG]
+        self.cancel_requested = False
+        self.lease_lost = False
+        self.shutting_down = False
+        self.partial_result: dict[str, Any] = {}   # reported if the job ends CANCELLED
+        self.task: asyncio.Task[dict[str, Any]] | None = None
+        self.progress: int | None = None       # last reported by the handler; written by the next beat and
+        self.total: int | None = None          # by the final write, so throttling never loses the last value
+        self.message: str | None = None
+        self._last_write = time.monotonic()
+
+    async def checkpoint(self, progress: int | None = None, total: int | None = None,
+                         message: str | None = None, force: bool = False) -> None:
+        """Record progress (at most about once a second unless forced) and stop here if cancel was asked."""
+        self.note(progress, total, message)
+        if force or time.monotonic() - self._last_write >= self.PROGRESS_EVERY_S:
+            await self.beat()
+        if self.cancel_requested:
+            raise JobCancelled()
+
+    def note(self, progress: int | None, total: int | None, message: str | None) -> None:
+        self.progress = self.progress if progress is None else progress
+        self.total = self.total if total is None else total
+        self.message = self.message if message is None else message
+
+    async def beat(self, progress: int | None = None, total: int | None = None, message: str | None = None) -> None:
+        """Renew the lease (with the latest progress); learn about cancel requests; detect a lost lease."""
+        self.note(progress, total, message)
+        row = await self.pg.fetchone(SQL_HEARTBEAT, {
+            "job_id": self.job.job_id, "token": self.job.token, "progress": self.progress, "total": self.total,
+            "message": self.message})
+        self._last_write = time.monotonic()
+        if row is None:
+            self.lease_lost = True
+            raise LeaseLost()
+        if row["cancel_requested"]:
+            self.cancel_requested = True
 
 
 # --- Dataset statistics -------------------------------------------------------------------------------------
@@ -3236,126 +4252,6 @@ async def wait_for_final(app: web.Application, job_id: str, timeout_s: float) ->
         await asyncio.sleep(min(0.05, max(deadline - time.monotonic(), 0)))
 
 
-# --- Jobs: store ---------------------------------------------------------------------------------------------
-
-def job_json(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The job object of §3.7.1."""
-    return {
-        "job_id": str(row["job_id"]), "job_type": row["job_type"], "status": row["status"],
-        "progress": int(row["progress"]), "total": int(row["total"]), "message": row["message"],
-        "error": row["error"], "payload": row["payload"] or {}, "result": row["result"] or {},
-        "attempts": int(row["attempts"]), "cancel_requested": bool(row["cancel_requested"]),
-        "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"]),
-        "started_at": iso(row["started_at"]), "completed_at": iso(row["completed_at"]),
-    }
-
-
-async def enqueue_job(app: web.Application, job_type: str, payload: dict[str, Any], total: int = 0,
-                      job_id: str | None = None) -> dict[str, Any]:
-    """Insert a PENDING job and wake the workers (NOTIFY for every process, an event for this one)."""
-    kind = app[JOB_TYPES].get(job_type)
-    config = app[CONFIG]
-    params = {
-        "job_id": job_id or str(uuid.uuid4()), "job_type": job_type, "payload": pg_json(payload),
-        "total": total, "max_attempts": config.job_max_attempts if kind is None or kind.retryable else 1,
-        "node_id": config.node_id if kind is not None and kind.local_files else None,
-    }
-    row = await app[PG].fetchone(SQL_INSERT_JOB, params)
-    if WORKERS in app:
-        app[WORKERS].wake.set()
-    log.info("job queued job_id=%s type=%s status=PENDING", row["job_id"], job_type)
-    return job_json(row)
-
-
-async def get_job(pg: Postgres, job_id: str) -> dict[str, Any]:
-    row = await pg.fetchone(SQL_GET_JOB, {"job_id": job_id}) if UUID_RE.match(job_id) else None
-    if row is None:
-        raise ApiError(404, "job_not_found", f"Job {job_id} not found")
-    return job_json(row)
-
-
-def pg_json(value: Any) -> psycopg2.extras.Json:
-    """A JSONB parameter, written with the server's strict encoder (no NaN ever reaches the database)."""
-    return psycopg2.extras.Json(value, dumps=dumps)
-
-
-# --- Jobs: context -------------------------------------------------------------------------------------------
-
-class JobCancelled(Exception):
-    """Raised by JobContext.checkpoint() once a cancel was requested for the running job."""
-
-
-class LeaseLost(Exception):
-    """The job was rescued and re-claimed elsewhere: this worker must stop and write nothing more."""
-
-
-@dataclass
-class ClaimedJob:
-    job_id: str
-    job_type: str
-    payload: dict[str, Any]
-    attempts: int
-    max_attempts: int
-    token: str
-    total: int
-
-
-@dataclass
-class JobType:
-    """A kind of background job: its coroutine, whether an abandoned run may be retried, and whether its input
-    lives on the enqueuing node's disk (then only that node's workers may claim it)."""
-
-    handler: Callable[[JobContext], Awaitable[dict[str, Any]]]
-    retryable: bool = True
-    local_files: bool = False
-
-
-class JobContext:
-    """What a running job handler sees: its claim, a progress checkpoint, and the app."""
-
-    PROGRESS_EVERY_S = 1.0                     # progress writes are throttled; each also renews the lease
-
-    def __init__(self, app: web.Application, job: ClaimedJob) -> None:
-        self.app, self.job = app, job
-        self.pg: Postgres = app[PG]
-        self.cancel_requested = False
-        self.lease_lost = False
-        self.shutting_down = False
-        self.partial_result: dict[str, Any] = {}   # reported if the job ends CANCELLED
-        self.task: asyncio.Task[dict[str, Any]] | None = None
-        self.progress: int | None = None       # last reported by the handler; written by the next beat and
-        self.total: int | None = None          # by the final write, so throttling never loses the last value
-        self.message: str | None = None
-        self._last_write = time.monotonic()
-
-    async def checkpoint(self, progress: int | None = None, total: int | None = None,
-                         message: str | None = None, force: bool = False) -> None:
-        """Record progress (at most about once a second unless forced) and stop here if cancel was asked."""
-        self.note(progress, total, message)
-        if force or time.monotonic() - self._last_write >= self.PROGRESS_EVERY_S:
-            await self.beat()
-        if self.cancel_requested:
-            raise JobCancelled()
-
-    def note(self, progress: int | None, total: int | None, message: str | None) -> None:
-        self.progress = self.progress if progress is None else progress
-        self.total = self.total if total is None else total
-        self.message = self.message if message is None else message
-
-    async def beat(self, progress: int | None = None, total: int | None = None, message: str | None = None) -> None:
-        """Renew the lease (with the latest progress); learn about cancel requests; detect a lost lease."""
-        self.note(progress, total, message)
-        row = await self.pg.fetchone(SQL_HEARTBEAT, {
-            "job_id": self.job.job_id, "token": self.job.token, "progress": self.progress, "total": self.total,
-            "message": self.message})
-        self._last_write = time.monotonic()
-        if row is None:
-            self.lease_lost = True
-            raise LeaseLost()
-        if row["cancel_requested"]:
-            self.cancel_requested = True
-
-
 # --- Jobs: handlers ------------------------------------------------------------------------------------------
 
 async def run_noop_job(ctx: JobContext) -> dict[str, Any]:
@@ -3716,899 +4612,6 @@ async def listen_for_jobs(app: web.Application) -> None:
             delay = min(delay * 2, 10.0)
 
 
-# --- Request parsing -----------------------------------------------------------------------------------------
-
-def query_int(request: web.Request, name: str, default: int | None, maximum: int | None = None) -> int | None:
-    """A non-negative integer query parameter; above maximum it is clamped silently (§2.1)."""
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return default
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > INT64[1]:
-        raise invalid_parameter(name, f"must be a non-negative 64-bit integer, got {raw[:40]!r}")
-    value = int(raw)
-    return min(value, maximum) if maximum is not None else value
-
-
-def query_page(request: web.Request, default_limit: int = 100, max_limit: int = 1000) -> tuple[int, int]:
-    limit = query_int(request, "limit", default_limit, max_limit)
-    offset = query_int(request, "offset", 0)
-    assert limit is not None and offset is not None
-    return limit, offset
-
-
-def query_choice(request: web.Request, name: str, choices: tuple[str, ...], default: str | None) -> str | None:
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return default
-    if raw not in choices:
-        raise invalid_parameter(name, f"must be one of {', '.join(choices)}, got {raw!r}")
-    return raw
-
-
-JSON_TYPES = ("application/json", "")
-ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
-                    r"(Z|z|[+-]\d{2}(?::?\d{2})?)?$")
-MISSING = object()
-
-
-async def read_json_object(request: web.Request, decode: Callable[[bytes], Any] = loads) -> dict[str, Any]:
-    """The request body as a JSON object: 415 for another content type, 400 invalid_json / invalid_body."""
-    if request.content_type not in JSON_TYPES and request.headers.get("Content-Type"):
-        raise ApiError(415, "unsupported_media_type",
-                       f"Content-Type {request.content_type} is not supported; send application/json")
-    raw = await request.read()
-    if not raw.strip():
-        raise bad_request("invalid_json", "Request body is empty; a JSON object is expected")
-    try:
-        body = decode(raw)
-    except (ValueError, RecursionError) as e:
-        raise bad_request("invalid_json", f"Request body is not valid JSON: {one_line(e)}") from None
-    check_storable_text(raw, body)
-    if not isinstance(body, dict):
-        raise bad_request("invalid_body", f"Request body must be a JSON object, got {json_type(body)}")
-    return body
-
-
-ESCAPED_NUL_OR_SURROGATE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
-
-
-def check_storable_text(raw: bytes, body: Any) -> None:
-    """PostgreSQL text cannot hold NUL, and UTF-8 cannot hold an unpaired surrogate: both are refused up front
-    (400, never a 500 deep in a write). Only bodies that escape such characters at all are walked."""
-    if not ESCAPED_NUL_OR_SURROGATE.search(raw):
-        return
-    for text in json_strings(body):
-        if "\x00" in text:
-            raise bad_request("invalid_json", "Request body contains a NUL character (\\u0000)")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise bad_request("invalid_json", "Request body contains an unpaired UTF-16 surrogate") from None
-
-
-def json_strings(value: Any) -> Iterator[str]:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
-
-
-def require(body: Mapping[str, Any], *keys: str, prefix: str = "") -> None:
-    """400 missing_fields listing every absent (or null) key, as JSON paths."""
-    missing = [f"{prefix}{key}" for key in keys if body.get(key) is None]
-    if missing:
-        raise bad_request("missing_fields", f"Missing required fields: {', '.join(missing)}",
-                          missing_fields=missing)
-
-
-def get_str(body: Mapping[str, Any], key: str, path: str | None = None) -> str | None:
-    value = body.get(key)
-    if value is None or isinstance(value, str):
-        return value
-    raise invalid_field(path or key, f"must be a string, got {json_type(value)}")
-
-
-def get_int(body: Mapping[str, Any], key: str, path: str | None = None, *, bits: int = 64,
-            minimum: int | None = None) -> int | None:
-    """A documented integer: 650 or 650.0 (stored as 650); a fraction, another type or out of range → 400."""
-    value, path = body.get(key), path or key
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise invalid_field(path, f"must be an integer, got {json_type(value)}")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise invalid_field(path, f"must be an integer, got {value!r}")
-        value = int(value)
-    low, high = INT64 if bits == 64 else INT32
-    if minimum is not None and value < minimum:
-        raise invalid_field(path, f"must not be below {minimum}, got {value}")
-    if not low <= value <= high:
-        raise invalid_field(path, f"is outside the signed {bits}-bit range")
-    return value
-
-
-def get_number(body: Mapping[str, Any], key: str, path: str | None = None) -> int | float | None:
-    value = body.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise invalid_field(path or key, f"must be a number, got {json_type(value)}")
-    if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
-        raise invalid_field(path or key, "is outside the signed 64-bit range")
-    return value
-
-
-def get_object(body: Mapping[str, Any], key: str, path: str | None = None) -> dict[str, Any] | None:
-    """An object, or a JSON string holding one (the desktop sends both forms)."""
-    value = parse_json_string(body.get(key), dict)
-    if value is None or isinstance(value, dict):
-        return value
-    raise invalid_field(path or key, f"must be an object, got {json_type(value)}")
-
-
-def get_array(body: Mapping[str, Any], key: str, path: str | None = None) -> list[Any] | None:
-    """An array, or a JSON string holding one."""
-    value = parse_json_string(body.get(key), list)
-    if value is None or isinstance(value, list):
-        return value
-    raise invalid_field(path or key, f"must be an array, got {json_type(value)}")
-
-
-def parse_json_string(value: Any, wanted: type) -> Any:
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            parsed = loads(value)
-            if isinstance(parsed, wanted):
-                return parsed
-    return value
-
-
-def get_uuid(body: Mapping[str, Any], key: str, path: str | None = None) -> str | None:
-    """UUID text in lowercase; 400 invalid_uuid for a string that is not one."""
-    value = get_str(body, key, path)
-    if value is None or value == "":
-        return None
-    if not UUID_RE.match(value):
-        raise ApiError(400, "invalid_uuid", f"{path or key}: {value!r} is not a UUID", field=path or key)
-    return value.lower()
-
-
-def get_timestamp(body: Mapping[str, Any], key: str, path: str | None = None) -> datetime | None:
-    """An ISO-8601 field (§2.5): zone optional (UTC), empty string = null, 400 invalid_timestamp otherwise."""
-    value = get_str(body, key, path)
-    if value is None or value.strip() == "":
-        return None
-    parsed = parse_iso(value)
-    if parsed is None:
-        raise ApiError(400, "invalid_timestamp", f"{path or key}: {value!r} is not an ISO-8601 timestamp",
-                       field=path or key)
-    if not 0 <= parsed.timestamp() * 1000 <= MAX_EPOCH_MS:
-        raise invalid_field(path or key, "is outside 1970-01-01 … 2262-04-11")
-    return parsed
-
-
-def parse_iso(text: str) -> datetime | None:
-    """YYYY-MM-DD[T| ]HH:MM:SS[.f…][Z|±HH[:MM]] → aware datetime (µs precision), or None if unparsable."""
-    match = ISO_RE.match(text.strip())
-    if not match:
-        return None
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    try:
-        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
-                          int((fraction or "0")[:6].ljust(6, "0")), tzinfo=timezone.utc)
-    except ValueError:
-        return None
-    if zone and zone not in ("Z", "z"):
-        sign = 1 if zone[0] == "+" else -1
-        digits = zone[1:].replace(":", "")
-        hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
-        if hours > 23 or minutes > 59:
-            return None
-        try:
-            moment = moment - sign * timedelta(hours=hours, minutes=minutes)
-        except OverflowError:                      # 0001-01-01T00:00:00+05:00 and friends
-            return None
-    return moment
-
-
-def ms_from_datetime(moment: datetime | None) -> int | None:
-    if moment is None:
-        return None
-    return (moment - EPOCH) // timedelta(milliseconds=1)
-
-
-def valid_measurement(name: Any, path: str = "measurement") -> str:
-    """A QuestDB table name taken from a request (§5.4); 400 invalid_measurement otherwise."""
-    if not isinstance(name, str) or not MEASUREMENT_RE.match(name):
-        raise bad_request("invalid_measurement", f"{path}: {name!r} is not a valid QuestDB table name "
-                          "(1-127 of A-Z a-z 0-9 _ - ., no leading/trailing '.', no '..')")
-    return name
-
-
-def column_name_problem(name: str) -> str | None:
-    """Why QuestDB cannot use name as a column (§5.4), or None when it can."""
-    if not 1 <= len(name) <= 127:
-        return "must be 1-127 characters"
-    bad = sorted({ch for ch in name if ch in FORBIDDEN_COLUMN_CHARS or not ch.isprintable()})
-    if bad:
-        return f"contains forbidden characters {''.join(bad)!r}"
-    return None
-
-
-def path_id(request: web.Request, name: str = "id") -> str | None:
-    """The {id} path parameter as lowercase UUID text, or None when it is not a UUID (→ the endpoint's 404)."""
-    raw = request.match_info[name]
-    return raw.lower() if UUID_RE.match(raw) else None
-
-
-# --- Flows: datasets, runs, simulations (parsing and data access) -------------------------------------------
-
-def query_uuid(request: web.Request, name: str) -> str | None:
-    """An optional UUID filter in the query string, lowercase; 400 invalid_parameter when it is not one."""
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return None
-    if not UUID_RE.match(raw):
-        raise invalid_parameter(name, f"must be a UUID, got {raw!r}")
-    return raw.lower()
-
-
-def get_epoch_ms(body: Mapping[str, Any], key: str, path: str | None = None) -> int | None:
-    """An epoch field where 0 or a negative value means unknown (§2.2): None then, else normalised (N) to ms.
-    Any finite number is taken (a seconds value may carry a fraction); beyond 2262 → 400 invalid_field."""
-    value = get_number(body, key, path)
-    if value is None or value <= 0:
-        return None
-    ms = normalize_epoch_ms(value)
-    if ms > MAX_EPOCH_MS:
-        raise invalid_field(path or key, "is outside 1970-01-01 … 2262-04-11")
-    return ms
-
-
-def as_object(value: Any) -> dict[str, Any]:
-    """A stored JSON object for output: always an object, also for older rows holding a JSON string or null."""
-    value = parse_json_string(value, dict)
-    return value if isinstance(value, dict) else {}
-
-
-def as_array(value: Any) -> list[Any]:
-    value = parse_json_string(value, list)
-    return value if isinstance(value, list) else []
-
-
-def json_number(value: Any) -> int | float | None:
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def text_id(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-async def fetch_dicts(pg: Postgres, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """pg.fetchall() with the dicts built by dict(zip()) in C, not by RealDictCursor's per-cell Python code:
-    a page of 200 datasets or 1,000 runs."""
-    async with pg.cursor(dict_rows=False) as cur:
-        await cur.execute(sql, params)
-        names = [column.name for column in cur.description]
-        return [dict(zip(names, row)) for row in await cur.fetchall()]
-
-
-async def fetch_page(pg: Postgres, sql: str, count_sql: str, params: Mapping[str, Any]
-                     ) -> tuple[list[dict[str, Any]], int]:
-    """One page of a list plus the total of all matching rows (count(*) OVER () of the page query; a
-    separate count only when the page is empty, e.g. an offset past the end)."""
-    rows = await fetch_dicts(pg, sql, params)
-    total = rows[0]["full_count"] if rows else await pg.fetchval(count_sql, params)
-    return rows, int(total)
-
-
-# Datasets (§3.2). Each stored field: (column, manifest key, kind, default on create). The merge of §3.2.4 takes
-# the first non-empty of (body field, manifest key) and keeps the stored value when both are empty.
-DATASET_FIELDS = (
-    ("symbol", "symbol", "text", "UNKNOWN"),
-    ("granularity", "granularity", "text", "unknown"),
-    ("source", "source", "text", None),
-    ("bar_interval_ms", "bar_interval_ms", "int64", 0),
-    ("lookback_rows", "lookback_rows", "int32", 0),
-    ("first_ohlcv_ts", "first_ohlcv_timestamp_ms", "epoch", None),
-    ("first_indicator_ts", "first_indicator_timestamp_ms", "epoch", None),
-    ("ohlcv_measurement", "ohlcv_measurement", "measurement", None),
-    ("indicator_measurement", "indicator_measurement", "measurement", None),
-)
-UNKNOWN_IS_EMPTY = frozenset({"symbol", "granularity"})
-DATASET_TABLE_COLUMNS = ("ohlcv_measurement", "indicator_measurement")
-
-
-@dataclass
-class DatasetPost:
-    """A parsed POST /api/datasets body."""
-    dataset_id: str | None                 # None: reuse the latest dataset with this slug, or a new UUID
-    dataset_slug: str | None
-    values: dict[str, Any]                 # column → first non-empty candidate; absent = keep the stored value
-    manifest: dict[str, Any]               # the incoming metadata, merged key by key into the stored one
-
-
-def is_empty(key: str, value: Any) -> bool:
-    """'No information' in the sense of §3.2.4: such a value never replaces a stored one."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        text = value.strip()
-        return not text or (key in UNKNOWN_IS_EMPTY and text.lower() == "unknown")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    is_timestamp = key in ("first_ohlcv_ts", "first_indicator_ts") or key.endswith("_timestamp_ms")
-    return value == 0 or (value < 0 and is_timestamp)
-
-
-def dataset_value(source: Mapping[str, Any], key: str, kind: str, path: str) -> Any:
-    """One merge candidate, typed and checked (400 on a bad value); None when it is empty."""
-    if kind == "epoch":
-        value: Any = get_epoch_ms(source, key, path)
-    elif kind in ("int64", "int32"):
-        value = get_int(source, key, path, bits=int(kind[3:]), minimum=0)
-    else:
-        value = get_str(source, key, path)
-    if is_empty(key, value):
-        return None
-    return valid_measurement(value, path) if kind == "measurement" else value
-
-
-def manifest_value(manifest: Mapping[str, Any], key: str, kind: str) -> Any:
-    """A candidate from the manifest. A manifest value of an odd type stays in the manifest as posted but feeds
-    no column (the desktop's export must not fail on it); a bad table name is still refused (§5.4)."""
-    try:
-        return dataset_value(manifest, key, kind, f"metadata.{key}")
-    except ApiError as e:
-        if e.code == "invalid_measurement":
-            raise
-        return None
-
-
-def parse_dataset_post(body: Mapping[str, Any]) -> DatasetPost:
-    """POST /api/datasets (§3.2.4), both desktop variants: metadata as an object or as a JSON string."""
-    dataset_id = get_uuid(body, "dataset_id")
-    slug = get_str(body, "dataset_slug")
-    slug = None if is_empty("dataset_slug", slug) else slug
-    if dataset_id is None and slug is None:
-        raise bad_request("missing_fields", "dataset_id or dataset_slug is required",
-                          missing_fields=["dataset_id", "dataset_slug"])
-    manifest = get_object(body, "metadata") or {}
-    values = {}
-    for column, key, kind, _default in DATASET_FIELDS:
-        value = dataset_value(body, column, kind, column)
-        value = manifest_value(manifest, key, kind) if value is None else value
-        if value is not None:
-            values[column] = value
-    return DatasetPost(dataset_id, slug, values, manifest)
-
-
-def table_slug(slug: str) -> str:
-    """<s> of §3.2.4: the slug with every character outside [A-Za-z0-9_-] replaced by '_'."""
-    return re.sub(r"[^A-Za-z0-9_-]", "_", slug)
-
-
-def dataset_tables(row: Mapping[str, Any]) -> tuple[str, str]:
-    """(OHLCV table, indicator table) of a stored dataset row: the column, else the manifest key, else
-    <s>_ohlcv / <s>_ind (§4.1). The desktop's direct upsert leaves the columns alone, so they win."""
-    manifest = as_object(row.get("metadata"))
-    names = []
-    for column, suffix in zip(DATASET_TABLE_COLUMNS, ("_ohlcv", "_ind")):
-        candidates = (row.get(column), manifest.get(column))
-        name = next((c for c in candidates if isinstance(c, str) and MEASUREMENT_RE.match(c)), None)
-        names.append(name or table_slug(str(row.get("dataset_slug") or row["dataset_id"])) + suffix)
-    return names[0], names[1]
-
-
-def merge_manifest(stored: Any, incoming: Mapping[str, Any]) -> dict[str, Any]:
-    """Key by key (§3.2.4): a new key is added; a known key is replaced unless the incoming value is empty.
-    Nested values are replaced whole."""
-    merged = as_object(stored)
-    for key, value in incoming.items():
-        if key not in merged or not is_empty(key, value):
-            merged[key] = value
-    return merged
-
-
-def merge_dataset(stored: Mapping[str, Any], post: DatasetPost, dataset_id: str) -> dict[str, Any]:
-    """The row after a POST: incoming non-empty values win, else the stored value, else the create default.
-    Resolved table names must pass §5.4 and are written into the manifest too (§3.2.1)."""
-    row: dict[str, Any] = {"dataset_id": dataset_id,
-                           "dataset_slug": post.dataset_slug or stored.get("dataset_slug") or dataset_id}
-    for column, _key, kind, default in DATASET_FIELDS:
-        if kind != "measurement":
-            incoming, kept = post.values.get(column), stored.get(column)
-            row[column] = incoming if incoming is not None else kept if kept is not None else default
-    row["metadata"] = merge_manifest(stored.get("metadata"), post.manifest)
-    current = dataset_tables({**stored, "dataset_slug": row["dataset_slug"]})
-    for column, name in zip(DATASET_TABLE_COLUMNS, current):
-        row[column] = row["metadata"][column] = valid_measurement(post.values.get(column) or name, column)
-    return row
-
-
-async def upsert_dataset(pg: Postgres, post: DatasetPost) -> tuple[str, bool]:
-    """Create or merge one dataset in one transaction; returns (dataset_id, created)."""
-    async with pg.transaction() as cur:
-        dataset_id = post.dataset_id
-        if dataset_id is None:
-            await cur.execute(SQL_DATASET_ID_FOR_SLUG, {"dataset_slug": post.dataset_slug})
-            found = await cur.fetchone()
-            dataset_id = str(found["dataset_id"]) if found else str(uuid.uuid4())
-        await cur.execute(SQL_CLAIM_DATASET, {"dataset_id": dataset_id,
-                                              "dataset_slug": post.dataset_slug or dataset_id})
-        created = await cur.fetchone() is not None
-        await cur.execute(SQL_LOCK_DATASET, {"dataset_id": dataset_id})
-        row = merge_dataset(await cur.fetchone(), post, dataset_id)
-        await cur.execute(SQL_UPDATE_DATASET, {**row, "metadata": pg_json(row["metadata"])})
-    return dataset_id, created
-
-
-async def load_dataset(pg: Postgres, dataset_id: str) -> dict[str, Any] | None:
-    """The stored datasets row (all columns), or None; an id that is not a UUID matches nothing."""
-    if not UUID_RE.match(dataset_id):
-        return None
-    return await pg.fetchone(SQL_GET_DATASET, {"dataset_id": dataset_id.lower()})
-
-
-async def fetch_dataset(pg: Postgres, dataset_id: str | None) -> RawJson:
-    """The dataset object of §3.2.1; 404 dataset_not_found."""
-    row = await pg.fetchone(SQL_GET_DATASET_OBJECT, {"dataset_id": dataset_id}) if dataset_id else None
-    if row is None:
-        raise ApiError(404, "dataset_not_found", f"Dataset {dataset_id or '(id is not a UUID)'} not found")
-    return RawJson(dataset_json(row))
-
-
-def first_bar_ms(declared: int | None, stored_first_ms: int | None) -> int | None:
-    """first_*_ts: the declared value normalised (the desktop's direct upsert may write seconds), else the
-    first stored bar."""
-    if declared is not None and declared > 0:
-        return normalize_epoch_ms(declared)
-    return stored_first_ms
-
-
-DATASET_JSON_TEMPLATE = (
-    '{"dataset_id":%s,"dataset_slug":%s,"symbol":%s,"granularity":%s,"source":%s,"ohlcv_measurement":%s,'
-    '"indicator_measurement":%s,"bar_interval_ms":%d,"lookback_rows":%d,"first_ohlcv_ts":%s,"first_indicator_ts":%s,'
-    '"ohlcv_row_count":%d,"indicator_row_count":%d,"ohlcv_first_ts":%s,"ohlcv_last_ts":%s,"indicator_first_ts":%s,'
-    '"indicator_last_ts":%s,"run_count":%d,"simulation_count":%d,"metadata":%s,"created_at":%s,"updated_at":%s}')
-
-
-def dataset_json(row: Mapping[str, Any]) -> str:
-    """The dataset object of §3.2.1 as JSON text, from a row of DATASET_OBJECT_COLUMNS: filling a template, a page
-    of 200 datasets builds no dicts and parses no manifest (the object manifest is PostgreSQL's text). The metadata
-    copies of the table names always equal the top-level ones, because the desktop reads the copies first."""
-    text = row["metadata_text"]
-    manifest = as_object(row["metadata_value"]) if text is None else {
-        "ohlcv_measurement": row["manifest_ohlcv_measurement"],
-        "indicator_measurement": row["manifest_indicator_measurement"]}
-    ohlcv, indicator = dataset_tables({**row, "metadata": manifest})
-    names = encode_json_string(ohlcv), encode_json_string(indicator)
-    if text is None:
-        metadata = dumps({**manifest, "ohlcv_measurement": ohlcv, "indicator_measurement": indicator})
-    else:
-        metadata = (f'{text[:-1]}{"," if text != "{}" else ""}"ohlcv_measurement":{names[0]},'
-                    f'"indicator_measurement":{names[1]}}}')
-    times = [iso_json(row[f"{column}_ms"]) for column in DATASET_TIMES]
-    return DATASET_JSON_TEMPLATE % (
-        encode_json_string(row["dataset_id"]), json_string(row["dataset_slug"]),
-        encode_json_string(row["symbol"] or "UNKNOWN"), encode_json_string(row["granularity"] or "unknown"),
-        json_string(row["source"]), *names, int(row["bar_interval_ms"] or 0), int(row["lookback_rows"] or 0),
-        json_int(first_bar_ms(row["first_ohlcv_ts"], row["ohlcv_first_ts_ms"])),
-        json_int(first_bar_ms(row["first_indicator_ts"], row["indicator_first_ts_ms"])),
-        int(row["ohlcv_row_count"] or 0), int(row["indicator_row_count"] or 0), *times[:4], int(row["run_count"]),
-        int(row["simulation_count"]), metadata, *times[4:])
-
-
-def json_string(value: str | None) -> str:
-    return "null" if value is None else encode_json_string(value)
-
-
-def json_int(value: int | None) -> str:
-    return "null" if value is None else str(int(value))
-
-
-def iso_json(ms: int | None) -> str:
-    return "null" if ms is None else f'"{iso_from_ms(ms)}"'
-
-
-async def list_datasets(pg: Postgres, limit: int, offset: int) -> dict[str, Any]:
-    rows, total = await fetch_page(pg, SQL_LIST_DATASETS, SQL_COUNT_DATASETS, {"limit": limit, "offset": offset})
-    return {"datasets": RawJson(f"[{','.join(map(dataset_json, rows))}]"), "count": len(rows), "total": total}
-
-
-# Walk-forward runs (§3.4). Fold index ranges and their accepted aliases.
-FOLD_RANGES = (("train_start_idx", "train_start"), ("train_end_idx", "train_end"),
-               ("test_start_idx", "test_start"), ("test_end_idx", "test_end"))
-FOLD_TIMES = ("train_start_ts_ms", "train_end_ts_ms", "test_start_ts_ms", "test_end_ts_ms")
-FOLD_COPIES = (("hit_rate", "metrics", "hit_rate"), ("short_hit_rate", "metrics", "short_hit_rate"),
-               ("profit_factor_test", "metrics", "profit_factor_test"),
-               ("long_threshold", "thresholds", "long_optimal"), ("short_threshold", "thresholds", "short_optimal"))
-
-
-@dataclass
-class RunPost:
-    """A parsed POST /api/runs body: the run's columns and one row per fold, ready for SQL."""
-    run: dict[str, Any]
-    folds: list[dict[str, Any]]
-
-
-def parse_run_post(body: Mapping[str, Any]) -> RunPost:
-    """POST /api/runs (§3.4.1): {"run": {...}, "folds": [...]}, run.folds, or a flat legacy body."""
-    run, prefix = body, ""
-    if body.get("run") is not None:
-        run, prefix = body["run"], "run."
-        if not isinstance(run, dict):
-            raise invalid_field("run", f"must be an object, got {json_type(run)}")
-    if body.get("folds") is not None:
-        base, folds = "folds", get_array(body, "folds") or []
-    else:
-        base = f"{prefix}folds"
-        folds = get_array(run, "folds", base) or []
-    for index, fold in enumerate(folds):
-        if not isinstance(fold, dict):
-            raise invalid_field(f"{base}[{index}]", f"must be an object, got {json_type(fold)}")
-    walk_config = get_object(run, "walk_config", f"{prefix}walk_config") or {}
-    measurement = get_str(run, "prediction_measurement", f"{prefix}prediction_measurement") or None
-    if measurement is None and isinstance(walk_config.get("prediction_measurement"), str):
-        measurement = walk_config["prediction_measurement"] or None
-    missing = missing_run_fields(run, prefix, measurement) + missing_fold_fields(folds, base)
-    if missing:
-        raise bad_request("missing_fields", f"Missing required fields: {', '.join(missing[:20])}",
-                          missing_fields=missing)
-    fields = parse_run_fields(run, prefix, walk_config, measurement)
-    return RunPost(fields, parse_folds(folds, base, fields["run_id"]))
-
-
-def missing_run_fields(run: Mapping[str, Any], prefix: str, measurement: str | None) -> list[str]:
-    missing = [f"{prefix}{key}" for key in ("run_id", "dataset_id") if run.get(key) in (None, "")]
-    return missing + ([f"{prefix}prediction_measurement"] if measurement is None else [])
-
-
-def missing_fold_fields(folds: list[dict[str, Any]], base: str) -> list[str]:
-    """JSON paths of absent required fold fields, e.g. folds[12].test_end_idx (an alias counts as present)."""
-    missing = []
-    for index, fold in enumerate(folds):
-        if fold.get("fold_number") is None:
-            missing.append(f"{base}[{index}].fold_number")
-        missing += [f"{base}[{index}].{key}" for key, alias in FOLD_RANGES
-                    if fold.get(key) is None and fold.get(alias) is None]
-    return missing
-
-
-def get_string_array(body: Mapping[str, Any], key: str, path: str) -> list[str]:
-    values = get_array(body, key, path) or []
-    for index, value in enumerate(values):
-        if not isinstance(value, str):
-            raise invalid_field(f"{path}[{index}]", f"must be a string, got {json_type(value)}")
-    return values
-
-
-def parse_run_fields(run: Mapping[str, Any], prefix: str, walk_config: dict[str, Any],
-                     measurement: str | None) -> dict[str, Any]:
-    """The run's columns (§3.4.1). JSON values stay as posted, so their integer-ness survives (§2.3)."""
-    def path(key: str) -> str:
-        return prefix + key
-    return {
-        "run_id": get_uuid(run, "run_id", path("run_id")),
-        "dataset_id": get_uuid(run, "dataset_id", path("dataset_id")),
-        "dataset_slug": get_str(run, "dataset_slug", path("dataset_slug")),
-        "prediction_measurement": valid_measurement(measurement, path("prediction_measurement")),
-        "target_column": get_str(run, "target_column", path("target_column")),
-        "feature_columns": get_string_array(run, "feature_columns", path("feature_columns")),
-        "hyperparameters": get_object(run, "hyperparameters", path("hyperparameters")) or {},
-        "walk_config": walk_config,
-        "summary_metrics": get_object(run, "summary_metrics", path("summary_metrics")) or {},
-        "status": get_str(run, "status", path("status")) or "UNKNOWN",
-        "requested_by": get_str(run, "requested_by", path("requested_by")),
-        "started_at": get_timestamp(run, "started_at", path("started_at")),
-        "completed_at": get_timestamp(run, "completed_at", path("completed_at")),
-        "duration_ms": get_int(run, "duration_ms", path("duration_ms"), minimum=0),
-    }
-
-
-def parse_folds(folds: list[dict[str, Any]], base: str, run_id: str) -> list[dict[str, Any]]:
-    parsed, seen = [], set()
-    for index, fold in enumerate(folds):
-        row = parse_fold(fold, f"{base}[{index}]", run_id)
-        if row["fold_number"] in seen:
-            raise bad_request("duplicate_fold", f"fold_number {row['fold_number']} appears twice",
-                              fold_number=row["fold_number"], field=f"{base}[{index}].fold_number")
-        seen.add(row["fold_number"])
-        parsed.append(row)
-    return parsed
-
-
-def parse_fold(fold: Mapping[str, Any], path: str, run_id: str) -> dict[str, Any]:
-    """One fold (§3.4.1), as a row of SQL_UPSERT_FOLDS. Numbers are stored as posted, never renumbered."""
-    fold_run = get_uuid(fold, "run_id", f"{path}.run_id")
-    if fold_run is not None and fold_run != run_id:
-        raise bad_request("run_id_mismatch", f"{path}.run_id {fold_run} differs from run_id {run_id}",
-                          field=f"{path}.run_id")
-    row = {"fold_number": get_int(fold, "fold_number", f"{path}.fold_number", bits=32, minimum=0)}
-    for key, alias in FOLD_RANGES:
-        used = key if fold.get(key) is not None else alias
-        row[key] = get_int(fold, used, f"{path}.{used}", minimum=0)
-    for key in FOLD_TIMES:
-        row[key] = get_int(fold, key, f"{path}.{key}", minimum=0)
-        if row[key] is not None and row[key] > MAX_EPOCH_MS:
-            raise invalid_field(f"{path}.{key}", "is outside 1970-01-01 … 2262-04-11")
-    for key in ("samples_train", "samples_test"):
-        row[key] = get_int(fold, key, f"{path}.{key}", bits=32, minimum=0)
-    row["best_iteration"] = get_int(fold, "best_iteration", f"{path}.best_iteration", bits=32)
-    row["best_score"] = get_number(fold, "best_score", f"{path}.best_score")
-    row["thresholds"] = get_object(fold, "thresholds", f"{path}.thresholds") or {}
-    row["metrics"] = get_object(fold, "metrics", f"{path}.metrics") or {}
-    return row
-
-
-async def save_run(pg: Postgres, post: RunPost) -> tuple[bool, int]:
-    """Upsert the run and every fold in one transaction (§3.4.1); returns (created, folds now stored)."""
-    json_columns = ("feature_columns", "hyperparameters", "walk_config", "summary_metrics")
-    params = {**post.run, **{key: pg_json(post.run[key]) for key in json_columns}}
-    async with pg.transaction() as cur:
-        await cur.execute(SQL_UPSERT_RUN, params)
-        created = (await cur.fetchone())["created"]
-        if post.folds:
-            await cur.execute(SQL_UPSERT_FOLDS, {"run_id": post.run["run_id"], "folds": pg_json(post.folds)})
-        await cur.execute(SQL_COUNT_FOLDS, {"run_id": post.run["run_id"]})
-        fold_count = (await cur.fetchone())["fold_count"]
-    return bool(created), int(fold_count)
-
-
-async def load_run(pg: Postgres, run_id: str) -> dict[str, Any] | None:
-    """The stored walkforward_runs row, or None; an id that is not a UUID matches nothing."""
-    if not UUID_RE.match(run_id):
-        return None
-    return await pg.fetchone(SQL_GET_RUN, {"run_id": run_id.lower()})
-
-
-async def fetch_run(pg: Postgres, run_id: str | None) -> dict[str, Any]:
-    """The run object of §3.4.2 with every fold, sorted by fold_number; 404 run_not_found. The folds are JSON
-    text that PostgreSQL put together (SQL_GET_FOLDS_JSON), unless an old row needs fold_json()."""
-    row = await pg.fetchone(SQL_GET_RUN_OBJECT, {"run_id": run_id}) if run_id else None
-    if row is None:
-        raise ApiError(404, "run_not_found", f"Run {run_id or '(id is not a UUID)'} not found")
-    async with pg.cursor(dict_rows=False) as cur:
-        await cur.execute(SQL_GET_FOLDS_JSON, {"run_id": run_id})
-        folds = await cur.fetchall()
-    if any(fold[-1] for fold in folds):
-        return run_json(row, await pg.fetchall(SQL_GET_FOLDS, {"run_id": run_id}))
-    run = run_json(row)
-    run["folds"] = RawJson("[" + ",".join(FOLD_JSON_TEMPLATE % fold[:-1] for fold in folds) + "]")
-    return run
-
-
-def run_json(row: Mapping[str, Any], folds: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The run object of §3.4.2 (folds only in the detail). JSON columns are always objects / arrays."""
-    walk_config = as_object(row["walk_config"])
-    fallback = walk_config.get("prediction_measurement")
-    measurement = row["prediction_measurement"] or (fallback if isinstance(fallback, str) else "")
-    run = {
-        "run_id": str(row["run_id"]), "dataset_id": str(row["dataset_id"]),
-        "dataset_slug": row["known_dataset_slug"] or row["dataset_slug"] or re.sub(r"_wf\d+$", "", measurement),
-        "prediction_measurement": measurement, "target_column": row["target_column"],
-        "feature_columns": as_array(row["feature_columns"]), "hyperparameters": as_object(row["hyperparameters"]),
-        "walk_config": walk_config, "summary_metrics": as_object(row["summary_metrics"]),
-        "status": row["status"], "requested_by": row["requested_by"],
-        "started_at": iso(row["started_at"]), "completed_at": iso(row["completed_at"]),
-        "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"]),
-        "duration_ms": row["duration_ms"], "fold_count": int(row["fold_count"]),
-    }
-    if folds is not None:
-        run["folds"] = [fold_json(fold) for fold in folds]
-    return run
-
-
-def fold_json(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A fold object; the debugger shows only top-level values, so a few metrics and thresholds are copied up."""
-    fold = {key: row[key] for key in ("fold_number", *(k for k, _ in FOLD_RANGES), *FOLD_TIMES, "samples_train",
-                                      "samples_test", "best_iteration", "best_score")}
-    nested = {"thresholds": as_object(row["thresholds"]), "metrics": as_object(row["metrics"])}
-    fold.update(run_id=str(row["run_id"]), **nested)
-    fold.update({name: json_number(nested[source].get(key)) for name, source, key in FOLD_COPIES})
-    return fold
-
-
-async def list_runs(pg: Postgres, dataset_id: str | None, limit: int, offset: int) -> dict[str, Any]:
-    params = {"dataset_id": dataset_id, "limit": limit, "offset": offset}
-    rows, total = await fetch_page(pg, SQL_LIST_RUNS, SQL_COUNT_RUNS, params)
-    return {"runs": [run_json(r) for r in rows], "count": len(rows), "total": total}
-
-
-async def list_dataset_runs(pg: Postgres, dataset_id: str | None, limit: int, offset: int) -> dict[str, Any]:
-    """§3.4.5: runs name datasets the server may not know, so 404 only when neither a dataset nor a run does."""
-    if dataset_id is None:
-        raise ApiError(404, "dataset_not_found", "Dataset not found")
-    page = await list_runs(pg, dataset_id, limit, offset)
-    if page["total"] == 0 and not await pg.fetchval(SQL_DATASET_EXISTS, {"dataset_id": dataset_id}):
-        raise ApiError(404, "dataset_not_found", f"Dataset {dataset_id} not found")
-    return page
-
-
-# Simulations (§3.5). A trade posted without trade_id gets uuid5(NAMESPACE_URL, "<simulation_id>:trade:<n>"),
-# n its 1-based position: the desktop's own name for it, so a re-POST replaces instead of duplicating.
-TRADE_NUMBERS = ("size", "entry_price", "exit_price", "pnl", "return_pct", "entry_signal", "exit_signal")
-TRADE_TIMES = (("entry_timestamp_ms", "entry_timestamp"), ("exit_timestamp_ms", "exit_timestamp"))
-# Keys of a trade that are not copied into its metadata; simulation_id, trade_index, bar_timestamp are the server's.
-TRADE_KEYS = frozenset({"trade_id", "simulation_id", "trade_index", "fold_index", "side", "metadata",
-                        "bar_timestamp", *TRADE_NUMBERS, *(k for pair in TRADE_TIMES for k in pair)})
-TRADE_SIDES = ("long", "short")
-TRADE_BATCH = 5000                     # trades per INSERT statement: bounded statement size, few round trips
-
-
-@dataclass
-class SimulationPost:
-    """A parsed POST /api/simulations body: the simulation's columns, its buckets and trades as SQL rows."""
-    simulation: dict[str, Any]
-    buckets: list[dict[str, Any]]
-    trades: list[dict[str, Any]]
-
-
-def derived_trade_id(simulation_id: str, position: int) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{simulation_id}:trade:{position}"))
-
-
-def parse_simulation_post(body: Mapping[str, Any]) -> SimulationPost:
-    """POST /api/simulations (§3.5.1). run_id and dataset_id are never checked against stored rows."""
-    simulation_id = get_uuid(body, "simulation_id")
-    if simulation_id is None:
-        raise bad_request("missing_fields", "Missing required fields: simulation_id",
-                          missing_fields=["simulation_id"])
-    simulation = {"simulation_id": simulation_id, "run_id": get_uuid(body, "run_id"),
-                  "dataset_id": get_uuid(body, "dataset_id"),
-                  "started_at": get_timestamp(body, "started_at"), "completed_at": get_timestamp(body, "completed_at"),
-                  "config": get_object(body, "config") or {},
-                  "summary_metrics": get_object(body, "summary_metrics") or {}}
-    for key in ("input_run_measurement", "questdb_namespace", "mode", "status"):
-        simulation[key] = get_str(body, key)
-    buckets = [parse_bucket(b, i) for i, b in enumerate(get_array(body, "buckets") or [])]
-    reject_repeats([b["side"] for b in buckets], "buckets", "side")
-    trades = [parse_trade(t, i, simulation_id) for i, t in enumerate(get_array(body, "trades") or [])]
-    reject_repeats([t["trade_id"] for t in trades], "trades", "trade_id")
-    return SimulationPost(simulation, buckets, trades)
-
-
-def reject_repeats(values: list[Any], array: str, key: str) -> None:
-    seen: set[Any] = set()
-    for index, value in enumerate(values):
-        if value in seen:
-            raise bad_request("invalid_rows", f"{array}[{index}].{key} {value!r} appears twice",
-                              row_index=index, field=f"{array}[{index}].{key}")
-        seen.add(value)
-
-
-def parse_bucket(bucket: Any, index: int) -> dict[str, Any]:
-    path = f"buckets[{index}]"
-    if not isinstance(bucket, dict):
-        raise invalid_field(path, f"must be an object, got {json_type(bucket)}")
-    if not get_str(bucket, "side", f"{path}.side"):
-        raise bad_request("missing_fields", f"Missing required fields: {path}.side", missing_fields=[f"{path}.side"])
-    row = {"side": bucket["side"], "notes": get_str(bucket, "notes", f"{path}.notes")}
-    for key in ("trade_count", "win_count"):
-        row[key] = get_int(bucket, key, f"{path}.{key}", minimum=0)
-    for key in ("profit_factor", "avg_return_pct", "max_drawdown_pct"):
-        row[key] = get_number(bucket, key, f"{path}.{key}")
-    return row
-
-
-def parse_trade(trade: Any, index: int, simulation_id: str) -> dict[str, Any]:
-    """One trade as a row of SQL_INSERT_TRADES; keys this contract does not name go into its metadata."""
-    path = f"trades[{index}]"
-    if not isinstance(trade, dict):
-        raise invalid_field(path, f"must be an object, got {json_type(trade)}")
-    side = trade.get("side")
-    if not isinstance(side, str) or side.lower() not in TRADE_SIDES:
-        raise bad_request("invalid_rows", f"{path}.side must be long or short, got {side!r}",
-                          row_index=index, field=f"{path}.side")
-    row = {"trade_id": get_uuid(trade, "trade_id", f"{path}.trade_id") or derived_trade_id(simulation_id, index + 1),
-           "trade_index": index + 1, "side": side.lower(),
-           "fold_index": get_int(trade, "fold_index", f"{path}.fold_index", bits=32)}
-    row.update({key: get_number(trade, key, f"{path}.{key}") for key in TRADE_NUMBERS})
-    for column, key in TRADE_TIMES:
-        used = key if trade.get(key) is not None else column
-        row[column] = get_epoch_ms(trade, used, f"{path}.{used}")
-    row["bar_timestamp"] = iso_from_ms(row["entry_timestamp_ms"])
-    extra = {key: value for key, value in trade.items() if key not in TRADE_KEYS}
-    row["metadata"] = {**(get_object(trade, "metadata", f"{path}.metadata") or {}), **extra}
-    return row
-
-
-async def save_simulation(pg: Postgres, post: SimulationPost) -> bool:
-    """Upsert the simulation and replace all of its buckets and trades in one transaction (§3.5.1); returns
-    created. A trade id owned by another simulation → 409 trade_conflict, and nothing is written."""
-    sid = post.simulation["simulation_id"]
-    params = {**post.simulation, "config": pg_json(post.simulation["config"]),
-              "summary_metrics": pg_json(post.simulation["summary_metrics"])}
-    try:
-        async with pg.transaction() as cur:
-            await reject_foreign_trades(cur, sid, [t["trade_id"] for t in post.trades])
-            await cur.execute(SQL_UPSERT_SIMULATION, params)
-            created = (await cur.fetchone())["created"]
-            await cur.execute(SQL_DELETE_BUCKETS, {"simulation_id": sid})
-            await cur.execute(SQL_DELETE_TRADES, {"simulation_id": sid})
-            if post.buckets:
-                await cur.execute(SQL_INSERT_BUCKETS, {"simulation_id": sid, "buckets": pg_json(post.buckets)})
-            for start in range(0, len(post.trades), TRADE_BATCH):
-                batch = pg_json(post.trades[start:start + TRADE_BATCH])
-                await cur.execute(SQL_INSERT_TRADES, {"simulation_id": sid, "trades": batch})
-    except psycopg2.errors.UniqueViolation as e:    # another simulation committed one of these ids meanwhile
-        raise ApiError(409, "trade_conflict", "A trade_id of this body belongs to another simulation") from e
-    return bool(created)
-
-
-async def reject_foreign_trades(cur: aiopg.Cursor, simulation_id: str, trade_ids: list[str]) -> None:
-    if not trade_ids:
-        return
-    await cur.execute(SQL_FOREIGN_TRADE, {"simulation_id": simulation_id, "trade_ids": trade_ids})
-    row = await cur.fetchone()
-    if row is not None:
-        raise ApiError(409, "trade_conflict", f"Trade {row['trade_id']} belongs to simulation "
-                       f"{row['simulation_id']}", trade_id=str(row["trade_id"]),
-                       simulation_id=str(row["simulation_id"]))
-
-
-async def fetch_simulation(pg: Postgres, simulation_id: str | None) -> dict[str, Any]:
-    """The simulation object of §3.5.2; 404 simulation_not_found."""
-    params = {"simulation_id": simulation_id}
-    row = await pg.fetchone(SQL_GET_SIMULATION_OBJECT, params) if simulation_id else None
-    if row is None:
-        raise ApiError(404, "simulation_not_found",
-                       f"Simulation {simulation_id or '(id is not a UUID)'} not found")
-    return simulation_json(row)
-
-
-def simulation_json(row: Mapping[str, Any]) -> dict[str, Any]:
-    simulation = {key: row[key] for key in ("input_run_measurement", "questdb_namespace", "mode", "status")}
-    simulation.update({key: iso(row[key]) for key in ("started_at", "completed_at", "created_at", "updated_at")})
-    return {**simulation, "simulation_id": str(row["simulation_id"]), "run_id": text_id(row["run_id"]),
-            "dataset_id": text_id(row["dataset_id"]), "config": as_object(row["config"]),
-            "summary_metrics": as_object(row["summary_metrics"]), "trade_count": int(row["trade_count"]),
-            "buckets": as_array(row["buckets"])}
-
-
-async def list_simulations(pg: Postgres, run_id: str | None, dataset_id: str | None, limit: int,
-                           offset: int) -> dict[str, Any]:
-    params = {"run_id": run_id, "dataset_id": dataset_id, "limit": limit, "offset": offset}
-    rows, total = await fetch_page(pg, SQL_LIST_SIMULATIONS, SQL_COUNT_SIMULATIONS, params)
-    return {"simulations": [simulation_json(r) for r in rows], "count": len(rows), "total": total}
-
-
-async def list_trades(pg: Postgres, simulation_id: str | None, limit: int, offset: int) -> dict[str, Any]:
-    """§3.5.5: entry time ascending, trades without one last, then trade_index; 404 simulation_not_found."""
-    params = {"simulation_id": simulation_id, "limit": limit, "offset": offset}
-    rows = await pg.fetchall(SQL_LIST_TRADES, params) if simulation_id else []
-    if not rows and not (simulation_id and await pg.fetchval(SQL_SIMULATION_EXISTS, params)):
-        raise ApiError(404, "simulation_not_found",
-                       f"Simulation {simulation_id or '(id is not a UUID)'} not found")
-    total = rows[0]["full_count"] if rows else await pg.fetchval(SQL_COUNT_TRADES, params)
-    return {"simulation_id": simulation_id, "trades": [trade_json(r) for r in rows], "count": len(rows),
-            "total": int(total)}
-
-
-def trade_json(row: Mapping[str, Any]) -> dict[str, Any]:
-    trade = {key: row[key] for key in ("trade_index", "fold_index", "side", *TRADE_NUMBERS,
-                                       "entry_timestamp_ms", "exit_timestamp_ms")}
-    return {**trade, "trade_id": str(row["trade_id"]), "simulation_id": str(row["simulation_id"]),
-            "bar_timestamp": iso(row["bar_timestamp"]), "metadata": as_object(row["metadata"])}
-
-
 # --- Handlers: health ----------------------------------------------------------------------------------------
 
 async def get_healthz(request: web.Request) -> web.Response:
@@ -4833,7 +4836,6 @@ async def get_run_predictions(request: web.Request) -> web.StreamResponse:
         await resp.prepare(request)
         await stream_to(resp, prediction_pieces(upstream, plan, fmt))
     return resp
-
 
 
 async def post_import_async(request: web.Request) -> web.Response:
@@ -5107,9 +5109,6 @@ async def stop_workers(app: web.Application, ws: WorkerSet, helpers: list[asynci
 
 
 # --- Application ---------------------------------------------------------------------------------------------
-
-UPLOAD_PATHS = frozenset({"/api/questdb/import", "/api/questdb/import/async"})
-
 
 def routes() -> list[tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]]:
     """Every route of the server, in URL order."""
