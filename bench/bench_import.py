@@ -127,8 +127,10 @@ def start_server(port: int) -> tuple[subprocess.Popen, Path]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STAGE1_")}
     env.update(STAGE1_PG_DSN=server_dsn(), STAGE1_QUESTDB_HTTP=QDB_HTTP,
                STAGE1_UPLOAD_DIR=str(OUT / "uploads"), STAGE1_QUESTDB_TIMEOUT_S="120")
+    # its own session, as a service would be: with autogroup scheduling it then does not share one CPU slice
+    # with this client (the samplers, the official client)
     proc = subprocess.Popen([sys.executable, str(ROOT / "stage1_server.py"), "--port", str(port)], cwd=ROOT,
-                            env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT)
+                            env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
     return proc, log_path
 
 
