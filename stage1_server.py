@@ -1154,11 +1154,18 @@ class Postgres:
                                        timeout=self.config.questdb_timeout_s, on_connect=on_connect,
                                        pool_recycle=300)
 
-    async def close(self) -> None:
+    async def close(self, grace_s: float = 5.0) -> None:
+        """Close the pool; connections still checked out after grace_s (e.g. one whose task was cancelled
+        mid-query) are terminated, so shutdown can never hang on them."""
         if self.pool is not None:
-            self.pool.close()
-            await self.pool.wait_closed()
-            self.pool = None
+            pool, self.pool = self.pool, None
+            pool.close()
+            try:
+                await asyncio.wait_for(pool.wait_closed(), grace_s)
+            except asyncio.TimeoutError:
+                log.warning("postgres pool: connections still in use after %.0f s; terminating them", grace_s)
+                pool.terminate()
+                await pool.wait_closed()
 
     @contextlib.asynccontextmanager
     async def cursor(self, dict_rows: bool = True) -> AsyncIterator[aiopg.Cursor]:
@@ -5082,6 +5089,7 @@ async def workers_ctx(app: web.Application) -> AsyncIterator[None]:
         helpers = []
     yield
     sweeper.cancel()
+    await asyncio.gather(sweeper, return_exceptions=True)
     await stop_workers(app, ws, helpers)
 
 
