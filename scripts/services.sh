@@ -165,7 +165,7 @@ qdb_fetch() {
   [ -f "$QDB_DIR/lib/questdb-$1.jar" ] && return
   apt_need mvn maven
   say "questdb: downloading org.questdb:questdb:$1 from Maven Central"
-  mvn -B -q -U org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy \
+  mvn -B -q -U -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy \
     -Dartifact="org.questdb:questdb:$1" -DoutputDirectory=.questdb/lib >/dev/null
 }
 
