@@ -56,11 +56,11 @@ def percentile(values: list[float], q: float) -> float:
 
 def generate_csv(rows: int) -> Path:
     """bench/out/import_<rows>.csv, written once (same seed, same bytes)."""
-    import numpy as np
-
     path = OUT / f"import_{rows}.csv"
     if path.exists():
         return path
+    import numpy as np
+
     OUT.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(20240404)
     ts = START_MS + np.arange(rows, dtype=np.int64) * 60_000
