@@ -1383,54 +1383,6 @@ def format_ilp_rows(table: str, columns: list[IlpColumn], rows: Iterable[tuple[i
     return "".join(out)
 
 
-class IlpTcpSender:
-    """One ILP/TCP connection. QuestDB never writes on this port, so EOF from it means it dropped us
-    (usually after rejecting a line); that surfaces as IlpConnectionLost on the next send."""
-
-    def __init__(self, host: str, port: int, timeout_s: float) -> None:
-        self.host, self.port, self.timeout_s = host, port, timeout_s
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def connect(self) -> None:
-        try:
-            self.reader, self.writer = await asyncio.wait_for(
-                asyncio.open_connection(self.host, self.port), self.timeout_s)
-        except (OSError, asyncio.TimeoutError) as e:
-            raise IlpConnectionLost(f"cannot connect to QuestDB ILP {self.host}:{self.port}: {one_line(e)}") from e
-
-    async def send(self, data: bytes) -> None:
-        assert self.reader is not None and self.writer is not None
-        if self.reader.at_eof() or self.writer.is_closing():
-            raise IlpConnectionLost("QuestDB closed the ILP connection (a line was rejected or it restarted)")
-        try:
-            self.writer.write(data)
-            await asyncio.wait_for(self.writer.drain(), self.timeout_s)
-        except (OSError, asyncio.TimeoutError) as e:
-            raise IlpConnectionLost(f"ILP send failed: {one_line(e)}") from e
-
-    async def close(self) -> None:
-        """Flush and close; an error here means the tail of the data may be lost."""
-        if self.writer is None:
-            return
-        writer, self.writer = self.writer, None
-        if self.reader is not None and self.reader.at_eof():
-            writer.close()
-            raise IlpConnectionLost("QuestDB closed the ILP connection before the end of the data")
-        try:
-            writer.write_eof()
-            await asyncio.wait_for(writer.drain(), self.timeout_s)
-            writer.close()
-            await asyncio.wait_for(writer.wait_closed(), self.timeout_s)
-        except (OSError, asyncio.TimeoutError) as e:
-            raise IlpConnectionLost(f"ILP close failed: {one_line(e)}") from e
-
-    def abort(self) -> None:
-        if self.writer is not None:
-            self.writer.transport.abort()
-            self.writer = None
-
-
 class IlpConnectionLost(Exception):
     """The ILP/TCP connection failed: what was sent since the last confirmed point is in an unknown state."""
 
@@ -3569,7 +3521,7 @@ def scan_plain(plan: ImportPlan, batch: CsvBatch) -> bool:
     for column in plan.columns:
         cells = classes[column.index]
         seen, ints = cells.count(b"_") < len(cells), not cells.translate(None, b"i_")
-        if cells.translate(None, b"imf_"):
+        if cells.translate(None, b"im_"):   # an exponent may overflow (1e400): the careful path checks it
             return False
         if column.new:
             if seen and ints and "long" in column.maybe:
@@ -3669,12 +3621,17 @@ def infer_column(plan: ColumnPlan, cells: list[str]) -> None:
             plan.maybe.discard("long")
     if "double" in plan.maybe:
         try:
-            collections.deque(map(float, values), maxlen=0)
-            plan.raw_ok = plan.raw_ok and not "".join(values).translate(NUMERIC_TEXT)
+            plan.raw_ok = plan.raw_ok and verbatim_doubles(values)
         except ValueError:
             plan.maybe.discard("double")
     if "boolean" in plan.maybe and not {v.lower() for v in values} <= BOOL_TEXT.keys():
         plan.maybe.discard("boolean")
+
+
+def verbatim_doubles(values: list[str]) -> bool:
+    """Whether float cells can go to ILP as they are: plain decimal literals that stay finite (QuestDB rejects
+    1e400, and a rejected line costs the whole connection). ValueError when one is not a number at all."""
+    return all(map(math.isfinite, map(float, values))) and not "".join(values).translate(NUMERIC_TEXT)
 
 
 def settle_types(plan: ImportPlan) -> None:
@@ -3743,11 +3700,10 @@ def scan_column(column: ColumnPlan, cells: list[str]) -> set[int]:
     if column.kind == "double":
         values = [c for c in cells if c] if "" in cells else cells
         try:
-            collections.deque(map(float, values), maxlen=0)
+            column.raw_ok = column.raw_ok and verbatim_doubles(values)
         except ValueError:
             column.raw_ok = False
         else:
-            column.raw_ok = column.raw_ok and not "".join(values).translate(NUMERIC_TEXT)
             return set()
     formatter, bad = CELL_FORMATTERS[column.kind], set()
     for index, cell in enumerate(cells):
