@@ -198,6 +198,12 @@ def bad_request(code: str, message: str, **extra: Any) -> ApiError:
     return ApiError(400, code, message, **extra)
 
 
+def missing_fields(paths: list[str]) -> ApiError:
+    """400 missing_fields listing the absent fields as JSON paths (the first 20 in the message)."""
+    return ApiError(400, "missing_fields", f"Missing required fields: {', '.join(paths[:20])}",
+                    missing_fields=paths)
+
+
 def invalid_field(path: str, message: str, **extra: Any) -> ApiError:
     return ApiError(400, "invalid_field", f"{path}: {message}", field=path, **extra)
 
@@ -368,7 +374,6 @@ def query_choice(request: web.Request, name: str, choices: tuple[str, ...], defa
 JSON_TYPES = ("application/json", "")
 ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
                     r"(Z|z|[+-]\d{2}(?::?\d{2})?)?$")
-MISSING = object()
 
 
 async def read_json_object(request: web.Request, decode: Callable[[bytes], Any] = loads) -> dict[str, Any]:
@@ -427,14 +432,6 @@ def json_type(value: Any) -> str:
     if isinstance(value, (int, float)):
         return "number"
     return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
-
-
-def require(body: Mapping[str, Any], *keys: str, prefix: str = "") -> None:
-    """400 missing_fields listing every absent (or null) key, as JSON paths."""
-    missing = [f"{prefix}{key}" for key in keys if body.get(key) is None]
-    if missing:
-        raise bad_request("missing_fields", f"Missing required fields: {', '.join(missing)}",
-                          missing_fields=missing)
 
 
 def get_str(body: Mapping[str, Any], key: str, path: str | None = None) -> str | None:
@@ -546,12 +543,6 @@ def parse_iso(text: str) -> datetime | None:
         except OverflowError:                      # 0001-01-01T00:00:00+05:00 and friends
             return None
     return moment
-
-
-def ms_from_datetime(moment: datetime | None) -> int | None:
-    if moment is None:
-        return None
-    return (moment - EPOCH) // timedelta(milliseconds=1)
 
 
 def valid_measurement(name: Any, path: str = "measurement") -> str:
@@ -746,7 +737,6 @@ SQL_SCHEMA_VERSION_TABLE = """
 """
 SQL_RECORD_SCHEMA_VERSION = (
     "INSERT INTO stage1_schema (version) VALUES (%(version)s) ON CONFLICT (version) DO NOTHING")
-SQL_SCHEMA_APPLIED = "SELECT max(version) FROM stage1_schema"
 SQL_PING = "SELECT 1"
 
 JOB_COLUMNS = """job_id, job_type, status, progress, total, message, error, payload, result, attempts,
@@ -973,7 +963,6 @@ SQL_UPSERT_FOLDS = """
         updated_at = now()
 """
 SQL_COUNT_FOLDS = "SELECT count(*) AS fold_count FROM walkforward_folds WHERE run_id = %(run_id)s"
-SQL_GET_RUN = "SELECT * FROM walkforward_runs WHERE run_id = %(run_id)s"
 # known_dataset_slug: the slug of the run's dataset when the server knows it (first choice of §3.4.2).
 RUN_EXTRAS = """
     d.dataset_slug AS known_dataset_slug,
@@ -1499,7 +1488,7 @@ async def wait_wal_applied(qdb: QuestDB, table: str, timeout_s: float) -> None:
         if time.monotonic() > deadline:
             raise ApiError(503, "questdb_timeout", f"QuestDB did not apply the writes to {table} in time")
         await asyncio.sleep(delay)
-        delay = min(delay * 2, 0.2)
+        delay = min(delay * 2, 0.05)     # an append waits here on every batch: keep the overshoot small
 
 
 async def table_bounds(qdb: QuestDB, info: TableInfo | None) -> tuple[int, int | None, int | None]:
@@ -1555,7 +1544,7 @@ def check_read_only_sql(sql: Any) -> str:
     """The statement to send to QuestDB for user SQL (§3.6.1), or ApiError 400 missing_fields, invalid_field
     (not a string, over 64 KiB) or read_only_violation."""
     if sql is None or (isinstance(sql, str) and not sql.strip()):
-        raise bad_request("missing_fields", "Missing required fields: sql", missing_fields=["sql"])
+        raise missing_fields(["sql"])
     if not isinstance(sql, str):
         raise invalid_field("sql", f"must be a string, got {json_type(sql)}")
     try:
@@ -2129,8 +2118,7 @@ def parse_run_post(body: Mapping[str, Any]) -> RunPost:
         measurement = walk_config["prediction_measurement"] or None
     missing = missing_run_fields(run, prefix, measurement) + missing_fold_fields(folds, base)
     if missing:
-        raise bad_request("missing_fields", f"Missing required fields: {', '.join(missing[:20])}",
-                          missing_fields=missing)
+        raise missing_fields(missing)
     fields = parse_run_fields(run, prefix, walk_config, measurement)
     return RunPost(fields, parse_folds(folds, base, fields["run_id"]))
 
@@ -2231,13 +2219,6 @@ async def save_run(pg: Postgres, post: RunPost) -> tuple[bool, int]:
     return bool(created), int(fold_count)
 
 
-async def load_run(pg: Postgres, run_id: str) -> dict[str, Any] | None:
-    """The stored walkforward_runs row, or None; an id that is not a UUID matches nothing."""
-    if not UUID_RE.match(run_id):
-        return None
-    return await pg.fetchone(SQL_GET_RUN, {"run_id": run_id.lower()})
-
-
 async def fetch_run(pg: Postgres, run_id: str | None) -> dict[str, Any]:
     """The run object of §3.4.2 with every fold, sorted by fold_number; 404 run_not_found. The folds are JSON
     text that PostgreSQL put together (SQL_GET_FOLDS_JSON), unless an old row needs fold_json()."""
@@ -2328,8 +2309,7 @@ def parse_simulation_post(body: Mapping[str, Any]) -> SimulationPost:
     """POST /api/simulations (§3.5.1). run_id and dataset_id are never checked against stored rows."""
     simulation_id = get_uuid(body, "simulation_id")
     if simulation_id is None:
-        raise bad_request("missing_fields", "Missing required fields: simulation_id",
-                          missing_fields=["simulation_id"])
+        raise missing_fields(["simulation_id"])
     simulation = {"simulation_id": simulation_id, "run_id": get_uuid(body, "run_id"),
                   "dataset_id": get_uuid(body, "dataset_id"),
                   "started_at": get_timestamp(body, "started_at"), "completed_at": get_timestamp(body, "completed_at"),
@@ -2597,13 +2577,14 @@ async def dataset_table_stats(qdb: QuestDB, tables: dict[str, str]
     return {kind: (bound if info is not None else None) for kind, info, bound in zip(tables, infos, bounds)}
 
 
-async def refresh_dataset_stats(app: web.Application, dataset_id: str,
-                                written: str | None = None) -> dict[str, tuple[int, int | None, int | None]] | None:
+async def refresh_dataset_stats(app: web.Application, dataset_id: str, written: str | None = None,
+                                row: Mapping[str, Any] | None = None
+                                ) -> dict[str, tuple[int, int | None, int | None]] | None:
     """Refresh a dataset's row counts and bounds from QuestDB (§3.2.1). `written` names the table kind the
     server just wrote ('ohlcv' or 'indicator'), whose count and bounds keys are also set in the manifest.
     Best effort: when QuestDB is unreachable the statistics stay stale and None is returned."""
     try:
-        row = await load_dataset(app[PG], dataset_id)
+        row = row or await load_dataset(app[PG], dataset_id)
         if row is None:
             return None
         ohlcv, indicator = dataset_tables(row)
@@ -2784,7 +2765,7 @@ async def append_dataset_rows(app: web.Application, dataset: Mapping[str, Any], 
                         for ts, (index, values) in batch.rows.items()]
             info = await prepare_rows_table(qdb, table, info, columns)
             await write_append(app, info, columns, rows)
-    stats = await refresh_dataset_stats(app, dataset_id, written=kind)
+    stats = await refresh_dataset_stats(app, dataset_id, written=kind, row=dataset)
     row_count = stats[kind][0] if stats else (await table_bounds(qdb, await table_info(qdb, table)))[0]
     written = batch.rows_received - batch.rows_skipped
     log.info("dataset append dataset_id=%s table=%s rows_written=%d rows_skipped=%d row_count=%d",
@@ -3226,13 +3207,7 @@ async def receive_import(request: web.Request) -> tuple[ImportRequest, Path]:
 
 async def receive_json_import(request: web.Request, path: Path) -> ImportRequest:
     body = await read_json_object(request)
-
-    def get_list(key: str) -> list[str] | None:
-        values = get_array(body, key)
-        if values is not None and not all(isinstance(v, str) for v in values):
-            raise invalid_field(key, "must be an array of strings")
-        return values
-    spec = import_params(body.get, get_list, "json", lambda name, message: invalid_field(name, message))
+    spec = import_params(body.get, lambda key: get_string_array(body, key, key), "json", lambda name, message: invalid_field(name, message))
     data = body.get("data")
     if data is None:
         raise bad_request("missing_fields", "data (the CSV text) is required", missing_fields=["data"])
@@ -4827,9 +4802,8 @@ async def get_jobs(request: web.Request) -> web.Response:
     limit, offset = query_page(request)
     params = {"status": query_choice(request, "status", JOB_STATUSES, None),
               "job_type": request.query.get("job_type") or None, "limit": limit, "offset": offset}
-    rows = await request.app[PG].fetchall(SQL_LIST_JOBS, params)
-    total = rows[0]["full_count"] if rows else await request.app[PG].fetchval(SQL_COUNT_JOBS, params)
-    return json_response({"jobs": [job_json(r) for r in rows], "count": len(rows), "total": int(total)})
+    rows, total = await fetch_page(request.app[PG], SQL_LIST_JOBS, SQL_COUNT_JOBS, params)
+    return json_response({"jobs": [job_json(r) for r in rows], "count": len(rows), "total": total})
 
 
 async def get_job_detail(request: web.Request) -> web.Response:
