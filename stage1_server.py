@@ -3131,6 +3131,9 @@ IMPORT_SEND_BUFFER = 4 << 20    # the worker's ILP socket send buffer: about two
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")      # a line and its end, as text files split them
 CLOSE_COMMIT_SETTLE_S = 3.0     # no commit seen after the ILP close: wait this long for a late one
 NUMERIC_TEXT = str.maketrans("", "", "0123456789.-+eE")   # what remains of a plain decimal literal: nothing
+# A literal that may leave the double range (1e400 overflows, 1e-400 underflows): QuestDB rejects it, and a
+# rejected line costs the whole ILP connection. Only such text needs float() and repr() per cell.
+OUT_OF_DOUBLE_RANGE = re.compile(r"[eE][+-]?\d{3}|\d{300}")
 BOOL_TEXT = {"true": True, "false": False}
 IMPORT_SCALAR_TYPES = {"LONG": "long", "INT": "long", "SHORT": "long", "BYTE": "long", "DOUBLE": "double",
                        "FLOAT": "double", "BOOLEAN": "boolean", "STRING": "string", "VARCHAR": "string",
@@ -3488,7 +3491,9 @@ def scan_plain(plan: ImportPlan, batch: CsvBatch) -> bool:
     """Pass 1 over a plain slice of numbers from its token classes alone: integer timestamps, and cells every
     column takes as they are (new columns are only narrowed). False leaves the slice to the cell-by-cell path:
     other cells, integers a LONG candidate must range-check, dedup keys, or a timestamp out of range."""
-    if plan.dedup_keys or (classes := token_classes(batch.text, batch.width, batch.rows)) is None:
+    if plan.dedup_keys or OUT_OF_DOUBLE_RANGE.search(batch.text):
+        return False
+    if (classes := token_classes(batch.text, batch.width, batch.rows)) is None:
         return False
     if classes[plan.ts_index].translate(None, b"i"):
         return False
@@ -3496,7 +3501,7 @@ def scan_plain(plan: ImportPlan, batch: CsvBatch) -> bool:
     for column in plan.columns:
         cells = classes[column.index]
         seen, ints = cells.count(b"_") < len(cells), not cells.translate(None, b"i_")
-        if cells.translate(None, b"im_"):   # an exponent may overflow (1e400): the careful path checks it
+        if cells.translate(None, b"imf_"):
             return False
         if column.new:
             if seen and ints and "long" in column.maybe:
@@ -3604,9 +3609,11 @@ def infer_column(plan: ColumnPlan, cells: list[str]) -> None:
 
 
 def verbatim_doubles(values: list[str]) -> bool:
-    """Whether float cells can go to ILP as they are: plain decimal literals that stay finite (QuestDB rejects
-    1e400, and a rejected line costs the whole connection). ValueError when one is not a number at all."""
-    return all(map(math.isfinite, map(float, values))) and not "".join(values).translate(NUMERIC_TEXT)
+    """Whether float cells can go to ILP as they are: plain decimal literals safely inside the double range.
+    ValueError when one is not a number at all."""
+    collections.deque(map(float, values), maxlen=0)
+    text = "".join(values)
+    return not text.translate(NUMERIC_TEXT) and not OUT_OF_DOUBLE_RANGE.search(text)
 
 
 def settle_types(plan: ImportPlan) -> None:
