@@ -3131,9 +3131,9 @@ IMPORT_SEND_BUFFER = 4 << 20    # the worker's ILP socket send buffer: about two
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")      # a line and its end, as text files split them
 CLOSE_COMMIT_SETTLE_S = 3.0     # no commit seen after the ILP close: wait this long for a late one
 NUMERIC_TEXT = str.maketrans("", "", "0123456789.-+eE")   # what remains of a plain decimal literal: nothing
-# A literal that may leave the double range (1e400 overflows, 1e-400 underflows): QuestDB rejects it, and a
-# rejected line costs the whole ILP connection. Only such text needs float() and repr() per cell.
-OUT_OF_DOUBLE_RANGE = re.compile(r"[eE][+-]?\d{3}|\d{300}")
+# An exponent of three digits may leave the double range (1e400 overflows, 1e-400 underflows): QuestDB rejects
+# such a literal, and a rejected line costs the whole ILP connection. Only such text needs float() per cell.
+OUT_OF_DOUBLE_RANGE = re.compile(r"[eE][+-]?[0-9]{3}")
 BOOL_TEXT = {"true": True, "false": False}
 IMPORT_SCALAR_TYPES = {"LONG": "long", "INT": "long", "SHORT": "long", "BYTE": "long", "DOUBLE": "double",
                        "FLOAT": "double", "BOOLEAN": "boolean", "STRING": "string", "VARCHAR": "string",
@@ -3611,9 +3611,9 @@ def infer_column(plan: ColumnPlan, cells: list[str]) -> None:
 def verbatim_doubles(values: list[str]) -> bool:
     """Whether float cells can go to ILP as they are: plain decimal literals safely inside the double range.
     ValueError when one is not a number at all."""
-    collections.deque(map(float, values), maxlen=0)
+    finite = all(map(math.isfinite, map(float, values)))        # a 309-digit integer overflows too
     text = "".join(values)
-    return not text.translate(NUMERIC_TEXT) and not OUT_OF_DOUBLE_RANGE.search(text)
+    return finite and not text.translate(NUMERIC_TEXT) and not OUT_OF_DOUBLE_RANGE.search(text)
 
 
 def settle_types(plan: ImportPlan) -> None:
