@@ -271,7 +271,8 @@ def test_dotenv_is_not_read_at_import() -> None:
 def test_schema_statements_are_idempotent_text() -> None:
     """Every statement of the schema can run again on an existing database."""
     for statement in s1.schema_statements():
-        assert "IF NOT EXISTS" in statement or statement.startswith("ALTER TABLE stage1_jobs SET")
+        assert ("IF NOT EXISTS" in statement or "CREATE OR REPLACE" in statement or "ON CONFLICT" in statement
+                or statement.startswith("ALTER TABLE stage1_jobs SET"))
 
 
 async def test_schema_applies_twice_and_records_version(pg_pool: aiopg.Pool) -> None:
@@ -2132,6 +2133,110 @@ async def test_runs_detail_folds_rendered_by_postgres_equal_fold_json(client: An
               "AND run_id = %s", (json.dumps({"long_optimal": 0.75}), run_id))
     got = (await get_ok(client, f"/api/runs/{run_id}"))["folds"]
     assert (got[0]["thresholds"], got[0]["long_threshold"], len(got)) == ({"long_optimal": 0.75}, 0.75, 3)
+
+
+# --- Response cache ------------------------------------------------------------------------------------------
+
+async def test_cache_answers_a_repeated_get_without_building_it_again(client: Any, monkeypatch: Any) -> None:
+    """The second identical GET is the first one's bytes, served without running the list again."""
+    await post_ok(client, "/api/datasets", {"dataset_slug": new_slug()}, 201)
+    built = []
+    original = s1.list_datasets
+
+    async def counting_list(*args: Any) -> dict[str, Any]:
+        built.append(args[1:])
+        return await original(*args)
+
+    monkeypatch.setattr(s1, "list_datasets", counting_list)
+    first, second = [await (await client.get("/api/datasets?limit=5")).read() for _ in range(2)]
+    await client.get("/api/datasets?limit=6")
+    assert first == second and built == [(5, 0), (6, 0)]
+
+
+async def test_cache_sees_writes_that_bypass_the_server(client: Any, pg_pool: aiopg.Pool) -> None:
+    """The desktop writes datasets and runs directly (§4.1): a cached list, detail and run count still change."""
+    dataset_id = uid()
+    await post_ok(client, "/api/datasets", {"dataset_id": dataset_id, "dataset_slug": new_slug(),
+                                            "symbol": "BTCUSDT"}, 201)
+    assert (await get_ok(client, f"/api/datasets/{dataset_id}"))["symbol"] == "BTCUSDT"
+    assert (await get_ok(client, "/api/datasets"))["datasets"][0]["symbol"] == "BTCUSDT"
+    await sql(pg_pool, "UPDATE datasets SET symbol = 'ETHUSDT' WHERE dataset_id = %s", (dataset_id,))
+    await sql(pg_pool, "INSERT INTO walkforward_runs (run_id, dataset_id) VALUES (%s, %s)", (uid(), dataset_id))
+    detail = await get_ok(client, f"/api/datasets/{dataset_id}")
+    listed = (await get_ok(client, "/api/datasets"))["datasets"][0]
+    assert (detail["symbol"], detail["run_count"]) == (listed["symbol"], listed["run_count"]) == ("ETHUSDT", 1)
+
+
+async def test_cache_shows_an_open_transaction_only_once_committed(client: Any, pg_pool: aiopg.Pool) -> None:
+    """The change stamp is written inside the writer's transaction: a GET while it is open caches the old state,
+    and the first GET after its commit shows the new one."""
+    dataset_id = uid()
+    await post_ok(client, "/api/datasets", {"dataset_id": dataset_id, "dataset_slug": new_slug(),
+                                            "symbol": "BTCUSDT"}, 201)
+    async with pg_pool.acquire() as conn, conn.cursor() as cur:
+        await cur.execute("BEGIN")
+        await cur.execute("UPDATE datasets SET symbol = 'ETHUSDT' WHERE dataset_id = %s", (dataset_id,))
+        assert (await get_ok(client, f"/api/datasets/{dataset_id}"))["symbol"] == "BTCUSDT"
+        await cur.execute("COMMIT")
+    assert (await get_ok(client, f"/api/datasets/{dataset_id}"))["symbol"] == "ETHUSDT"
+
+
+async def test_cache_run_detail_follows_a_repost(client: Any) -> None:
+    """A cached run detail is replaced when the run is posted again with other folds."""
+    run_id, dataset_id = uid(), uid()
+    await post_ok(client, "/api/runs", run_body(run_id, dataset_id, [make_fold(1)]), 201)
+    assert len((await get_ok(client, f"/api/runs/{run_id}"))["folds"]) == 1
+    await post_ok(client, "/api/runs", run_body(run_id, dataset_id, [make_fold(1), make_fold(2, 1)]), 200)
+    assert [f["fold_number"] for f in (await get_ok(client, f"/api/runs/{run_id}"))["folds"]] == [1, 2]
+
+
+async def test_change_stamps_share_the_next_query_never_the_running_one() -> None:
+    """Requests arriving while a stamps query runs share one later query (its snapshot follows their arrival);
+    a failed query fails its waiters only, and the next read queries again."""
+    gates: list[asyncio.Event] = []
+
+    class GatedPg:
+        async def fetchval(self, sql_text: str) -> str:
+            assert sql_text == s1.SQL_CHANGE_STAMPS
+            gates.append(gate := asyncio.Event())
+            await gate.wait()
+            if len(gates) == 3:
+                raise s1.ApiError(503, "postgres_unavailable", "down")
+            return f"stamps {len(gates)}"
+
+    stamps = s1.ChangeStamps(GatedPg())
+    first = asyncio.create_task(stamps.read())
+    await eventually(lambda: asyncio.sleep(0, len(gates) == 1))
+    later = [asyncio.create_task(stamps.read()) for _ in range(5)]         # arrive while query 1 runs
+    await asyncio.sleep(0.01)
+    assert len(gates) == 1
+    gates[0].set()
+    assert await first == "stamps 1"
+    await eventually(lambda: asyncio.sleep(0, len(gates) == 2))
+    gates[1].set()
+    assert await asyncio.gather(*later) == ["stamps 2"] * 5 and len(gates) == 2
+    failing = asyncio.create_task(stamps.read())
+    await eventually(lambda: asyncio.sleep(0, len(gates) == 3))
+    gates[2].set()
+    with pytest.raises(s1.ApiError):
+        await failing
+    recovered = asyncio.create_task(stamps.read())
+    await eventually(lambda: asyncio.sleep(0, len(gates) == 4))
+    gates[3].set()
+    assert await recovered == "stamps 4"
+
+
+def test_cache_bounds_its_bytes_and_forgets_older_stamps() -> None:
+    cache = s1.ResponseCache(max_bytes=10)
+    cache.put("a:1", "x", b"123456")
+    cache.put("a:1", "y", b"1234")
+    assert (cache.get("a:1", "x"), cache.get("a:1", "y"), cache.get("a:2", "x")) == (b"123456", b"1234", None)
+    cache.put("a:1", "z", b"12")                    # over 10 bytes: the oldest entry goes
+    assert (cache.get("a:1", "x"), cache.get("a:1", "z"), cache.size) == (None, b"12", 6)
+    cache.put("a:2", "y", b"9")                     # newer stamps: everything older is dropped
+    assert (cache.get("a:2", "z"), cache.get("a:2", "y"), cache.size) == (None, b"9", 1)
+    cache.put(None, "n", b"1")                      # no stamps (table emptied by hand): never cached
+    assert cache.get(None, "n") is None
 
 
 # --- Simulations ---------------------------------------------------------------------------------------------
