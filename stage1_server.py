@@ -21,6 +21,7 @@ import array
 import asyncio
 import collections
 import contextlib
+import copy
 import csv
 import dataclasses
 import functools
@@ -100,6 +101,7 @@ class Config:
     import_batch_rows: int = 10_000
     query_max_rows: int = 10_000
     dep_check_timeout_ms: int = 2000
+    health_cache_ms: int = 1000
     cors_origins: tuple[str, ...] = ()
     node_id: str = socket.gethostname()
     pg_pool_size: int = 10
@@ -126,9 +128,9 @@ class Config:
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"STAGE1_{name.upper()} must be positive, got {getattr(self, name)!r}")
-        if self.worker_slots < 0 or self.worker_grace_s < 0 or self.import_sync_wait_s < 0:
-            raise ConfigError("STAGE1_WORKER_SLOTS, STAGE1_WORKER_GRACE_S and STAGE1_IMPORT_SYNC_WAIT_S "
-                              "must not be negative")
+        if min(self.worker_slots, self.worker_grace_s, self.import_sync_wait_s, self.health_cache_ms) < 0:
+            raise ConfigError("STAGE1_WORKER_SLOTS, STAGE1_WORKER_GRACE_S, STAGE1_IMPORT_SYNC_WAIT_S and "
+                              "STAGE1_HEALTH_CACHE_MS must not be negative")
 
     @property
     def max_body_bytes(self) -> int:
@@ -578,6 +580,7 @@ WORKERS = web.AppKey("workers", "WorkerSet")
 JOB_TYPES = web.AppKey("job_types", dict)
 STARTED = web.AppKey("started_monotonic", float)
 RESPONSE_CACHE = web.AppKey("response_cache", "ResponseCache")
+HEALTH = web.AppKey("health", "DependencyProbes")
 CHANGE_STAMPS = web.AppKey("change_stamps", "ChangeStamps")
 TABLE_LOCKS = web.AppKey("table_locks", collections.defaultdict)   # QuestDB DDL of one table, one writer
 
@@ -4659,12 +4662,38 @@ async def get_healthz(request: web.Request) -> web.Response:
     return json_response({"status": "ok"})
 
 
+class DependencyProbes:
+    """The health checks' probes, each answer reused for STAGE1_HEALTH_CACHE_MS (counted from the probe's start)
+    and shared by the requests that arrive while it runs: a monitor polling every few ms then costs PostgreSQL
+    and QuestDB one probe a second, not a hundred, and an answer is never older than the setting."""
+
+    def __init__(self, app: web.Application) -> None:
+        self.app = app
+        self.answers: dict[str, tuple[float, asyncio.Task]] = {}
+
+    async def get(self, name: str) -> Any:
+        started, task = self.answers.get(name, (-math.inf, None))
+        if task is None or task.done() and time.monotonic() - started >= self.app[CONFIG].health_cache_ms / 1000:
+            task = asyncio.ensure_future(HEALTH_PROBES[name](self.app))
+            self.answers[name] = (time.monotonic(), task)
+        return copy.deepcopy(await asyncio.shield(task))
+
+
 async def check_postgres(app: web.Application) -> dict[str, Any]:
     return await timed_check(app, app[PG].fetchval(SQL_PING))
 
 
 async def check_questdb(app: web.Application) -> dict[str, Any]:
     return await timed_check(app, app[QDB].exec("SELECT 1"))
+
+
+async def pending_jobs(app: web.Application) -> int | None:
+    with contextlib.suppress(Exception):
+        return int(await app[PG].fetchval(SQL_PENDING_COUNT))
+    return None
+
+
+HEALTH_PROBES = {"postgres": check_postgres, "questdb": check_questdb, "pending_jobs": pending_jobs}
 
 
 async def timed_check(app: web.Application, probe: Awaitable[Any]) -> dict[str, Any]:
@@ -4695,12 +4724,11 @@ def worker_health(app: web.Application) -> dict[str, Any]:
 
 async def get_api_health(request: web.Request) -> web.Response:
     """Always 200 (§3.1.3): the body says which dependency is down; readiness belongs to /readyz."""
-    app = request.app
-    postgres, questdb = await asyncio.gather(check_postgres(app), check_questdb(app))
+    app, probes = request.app, request.app[HEALTH]
+    postgres, questdb = await asyncio.gather(probes.get("postgres"), probes.get("questdb"))
     worker = worker_health(app)
     if postgres["status"] == "up" and worker["status"] != "disabled":
-        with contextlib.suppress(Exception):
-            worker["queue_depth"] = int(await app[PG].fetchval(SQL_PENDING_COUNT))
+        worker["queue_depth"] = await probes.get("pending_jobs") or 0
     healthy = postgres["status"] == questdb["status"] == "up" and worker["status"] in ("running", "disabled")
     return json_response({
         "status": "healthy" if healthy else "degraded", "timestamp": iso(utc_now()),
@@ -4710,8 +4738,8 @@ async def get_api_health(request: web.Request) -> web.Response:
 
 
 async def get_readyz(request: web.Request) -> web.Response:
-    app = request.app
-    postgres, questdb = await asyncio.gather(check_postgres(app), check_questdb(app))
+    app, probes = request.app, request.app[HEALTH]
+    postgres, questdb = await asyncio.gather(probes.get("postgres"), probes.get("questdb"))
     schema = "ok" if app[PG].pool is not None else "down"   # the pool is published only after the schema
     checks = {"postgres": postgres["status"], "questdb": questdb["status"], "schema": schema}
     if checks == {"postgres": "up", "questdb": "up", "schema": "ok"}:
@@ -5213,6 +5241,7 @@ def create_app(config: Config, *, job_types: Mapping[str, JobType] | None = None
     app[STARTED] = time.monotonic()
     app[TABLE_LOCKS] = collections.defaultdict(asyncio.Lock)
     app[RESPONSE_CACHE] = ResponseCache()
+    app[HEALTH] = DependencyProbes(app)
     for method, path, handler in routes():
         app.router.add_route(method, path, handler, expect_handler=expect_continue)
     app.cleanup_ctx.extend([postgres_ctx, questdb_ctx, workers_ctx])

@@ -7,6 +7,7 @@ Sections: services · app · fakes · helpers · config · transport and errors 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import gzip
 import json
@@ -70,7 +71,8 @@ async def sql(pool: aiopg.Pool, statement: str, params: Any = None) -> list[tupl
 def make_config(**overrides: Any) -> s1.Config:
     env = {"STAGE1_PG_DSN": TEST_PG_DSN, "STAGE1_QUESTDB_HTTP": TEST_QUESTDB_HTTP,
            "STAGE1_QUESTDB_ILP_HOST": TEST_QUESTDB_ILP_HOST, "STAGE1_QUESTDB_ILP_PORT": str(TEST_QUESTDB_ILP_PORT),
-           "STAGE1_WORKER_SLOTS": "0", "STAGE1_QUESTDB_TIMEOUT_S": "10"}
+           "STAGE1_WORKER_SLOTS": "0", "STAGE1_QUESTDB_TIMEOUT_S": "10",
+           "STAGE1_HEALTH_CACHE_MS": "0"}          # health tests see every change at once; caching has its own
     env.update({f"STAGE1_{key.upper()}": str(value) for key, value in overrides.items()})
     return s1.Config.from_env(env)
 
@@ -555,6 +557,27 @@ async def test_postgres_lost_while_running_gives_503_then_recovers(start_app: An
         await eventually(jobs_ok, timeout=20)
     finally:
         await proxy.down()
+
+
+async def test_health_probes_are_reused_for_the_cache_time(start_app: Any, monkeypatch: Any) -> None:
+    """With STAGE1_HEALTH_CACHE_MS, a burst of health requests probes each dependency once; without it, every
+    request probes; an answer past its time is probed again."""
+    probed: collections.Counter[str] = collections.Counter()
+    for name, probe in list(s1.HEALTH_PROBES.items()):
+        async def counted(app: Any, name: str = name, probe: Any = probe) -> Any:
+            probed[name] += 1
+            return await probe(app)
+        monkeypatch.setitem(s1.HEALTH_PROBES, name, counted)
+    client = await start_app(health_cache_ms=300)
+    bodies = await asyncio.gather(*(client.get("/api/health") for _ in range(10)), client.get("/readyz"))
+    assert [b.status for b in bodies] == [200] * 11
+    assert (probed["postgres"], probed["questdb"]) == (1, 1)
+    await asyncio.sleep(0.35)
+    assert (await client.get("/api/health")).status == 200 and probed["questdb"] == 2
+    uncached = await start_app(health_cache_ms=0)
+    for _ in range(3):
+        assert (await uncached.get("/api/health")).status == 200
+    assert probed["questdb"] == 5
 
 
 # --- Workers -------------------------------------------------------------------------------------------------
