@@ -3232,8 +3232,16 @@ CLOSE_COMMIT_SETTLE_S = 3.0     # no commit seen after the ILP close: wait this 
 NUMERIC_TEXT = str.maketrans("", "", "0123456789.-+eE")   # what remains of a plain decimal literal: nothing
 # An exponent of three digits may leave the double range (1e400 overflows, 1e-400 underflows): QuestDB rejects
 # such a literal, and a rejected line costs the whole ILP connection. Only such text needs float() per cell.
-OUT_OF_DOUBLE_RANGE = re.compile(r"[eE][+-]?[0-9]{3}")
+# Two patterns, each starting with a literal: re then skips ahead with a fast scan, where a leading [eE] class
+# makes it try every position (0.85 s against 0.1 s over the benchmark's 118 MB).
+OUT_OF_DOUBLE_RANGE = (re.compile(r"e[+-]?[0-9]{3}"), re.compile(r"E[+-]?[0-9]{3}"))
 BOOL_TEXT = {"true": True, "false": False}
+
+
+def out_of_double_range(text: str) -> bool:
+    """Whether the text holds a three-digit exponent (which float() may overflow or underflow)."""
+    return any(letter in text and pattern.search(text)
+               for letter, pattern in zip("eE", OUT_OF_DOUBLE_RANGE))
 IMPORT_SCALAR_TYPES = {"LONG": "long", "INT": "long", "SHORT": "long", "BYTE": "long", "DOUBLE": "double",
                        "FLOAT": "double", "BOOLEAN": "boolean", "STRING": "string", "VARCHAR": "string",
                        "SYMBOL": "symbol"}
@@ -3570,9 +3578,13 @@ def token_classes(text: str, width: int, rows: int) -> list[bytes] | None:
     starts = digits & ~(digits >> 8)        # digits whose left neighbour is not one: d (100) becomes D (68)
     s = int.from_bytes(raw.translate(TOKEN_CLASS_TABLE), "big") - (starts << 5)
     s = s.to_bytes(len(raw), "big").translate(None, b"d")
-    s = s.replace(b"esD", b"E").replace(b"eD", b"E")
+    exponents = b"e" in s
+    if exponents:
+        s = s.replace(b"esD", b"E").replace(b"eD", b"E")
     s = s.replace(b"D.D", b"m").replace(b"D.", b"m").replace(b".D", b"m")
-    s = s.replace(b"mE", b"f").replace(b"DE", b"f").replace(b"D", b"i")
+    if exponents:
+        s = s.replace(b"mE", b"f").replace(b"DE", b"f")
+    s = s.replace(b"D", b"i")
     for _ in range(2 if b",," in s or b",;" in s or b";," in s else 0):    # twice: neighbours share a comma
         s = s.replace(b",,", b",_,").replace(b",;", b",_;").replace(b";,", b";_,")
     s = s.replace(b",s", b",").replace(b";s", b";")     # a leading sign; a lone one leaves a cell of length 0
@@ -3590,7 +3602,7 @@ def scan_plain(plan: ImportPlan, batch: CsvBatch) -> bool:
     """Pass 1 over a plain slice of numbers from its token classes alone: integer timestamps, and cells every
     column takes as they are (new columns are only narrowed). False leaves the slice to the cell-by-cell path:
     other cells, integers a LONG candidate must range-check, dedup keys, or a timestamp out of range."""
-    if plan.dedup_keys or OUT_OF_DOUBLE_RANGE.search(batch.text):
+    if plan.dedup_keys or out_of_double_range(batch.text):
         return False
     if (classes := token_classes(batch.text, batch.width, batch.rows)) is None:
         return False
@@ -3712,7 +3724,7 @@ def verbatim_doubles(values: list[str]) -> bool:
     ValueError when one is not a number at all."""
     finite = all(map(math.isfinite, map(float, values)))        # a 309-digit integer overflows too
     text = "".join(values)
-    return finite and not text.translate(NUMERIC_TEXT) and not OUT_OF_DOUBLE_RANGE.search(text)
+    return finite and not text.translate(NUMERIC_TEXT) and not out_of_double_range(text)
 
 
 def settle_types(plan: ImportPlan) -> None:

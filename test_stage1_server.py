@@ -2565,10 +2565,16 @@ async def test_import_timestamp_units_land_on_the_same_instant(start_app: Any, t
 async def test_import_overflowing_number_is_stored_as_null(start_app: Any, tmp_path: Path) -> None:
     """A cell such as 1e400 overflows to infinity: it is omitted (null), never sent for QuestDB to reject."""
     client, table = await import_client(start_app, tmp_path), table_name()
-    data = "timestamp_unix,v\n1700000000,1.5\n1700000060,1e400\n1700000120,2e3\n1700000180,1e-400\n"
+    data = ("timestamp_unix,v\n1700000000,1.5\n1700000060,1e400\n1700000120,2e3\n1700000180,1e-400\n"
+            "1700000240,-1E+400\n1700000300,2E-3\n")
     job = await import_sync(client, table, data)
     assert job["status"] == "COMPLETED", job
-    assert [r["v"] for r in await qdb_rows(f'SELECT v FROM "{table}"')] == [1.5, None, 2000.0, 0.0]
+    assert [r["v"] for r in await qdb_rows(f'SELECT v FROM "{table}"')] == [1.5, None, 2000.0, 0.0, None, 0.002]
+
+
+def test_import_three_digit_exponents_are_found_in_either_case() -> None:
+    assert [s1.out_of_double_range(text) for text in ("1e400", "1E-400", "2,-1e+308\n", "1e99,2E10", "7.5e-12")] == \
+        [True, True, True, False, False]
 
 
 async def test_import_bad_rows_fail_the_job_and_write_nothing(start_app: Any, tmp_path: Path) -> None:
