@@ -26,6 +26,7 @@ import csv
 import dataclasses
 import functools
 import gzip
+import io
 import itertools
 import json
 import logging
@@ -3225,6 +3226,8 @@ async def bar_interval_ms(app: web.Application, dataset: Mapping[str, Any], ohlc
 # waits until QuestDB shows exactly the expected rows before it reports COMPLETED.
 
 UPLOAD_SUFFIX = ".upload"
+MAX_REPORTED_ERRORS = 10        # rejected rows listed in a job's result (all are counted)
+IMPORT_PIECE_BYTES = 16 << 20   # pass 1 cuts a plain file of at least two such pieces for the worker processes
 IMPORT_SLICE_ROWS = 1000        # rows handled at once, so their cells stay in the CPU cache (10,000 would not)
 IMPORT_SEND_BUFFER = 4 << 20    # the worker's ILP socket send buffer: about two batches
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")      # a line and its end, as text files split them
@@ -3291,8 +3294,8 @@ def comma_list(values: list[str]) -> list[str]:
 async def receive_import(request: web.Request) -> tuple[ImportRequest, Path]:
     """Parse parameters and store the CSV in the upload folder (streamed; never whole in memory)."""
     config = request.app[CONFIG]
-    with contextlib.suppress(Exception):        # start the worker process while the upload arrives
-        if (worker := import_worker()) is not None:
+    with contextlib.suppress(Exception):        # start the worker processes while the upload arrives
+        for worker in import_workers():
             worker.submit(int)
     config.upload_dir.mkdir(parents=True, exist_ok=True)
     path = config.upload_dir / f"{uuid.uuid4()}{UPLOAD_SUFFIX}"
@@ -3447,15 +3450,18 @@ class ImportPlan:
     dedup_keys: list[str]
     rows_total: int = 0
     rows_rejected: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)     # (line, what is wrong), the first few
     keys: Any = None                # array('q') of µs, or a set of tuples when dedup_keys are given
     min_us: int | None = None
     max_us: int | None = None
 
     def reject(self, line: int, message: str) -> None:
         self.rows_rejected += 1
-        if len(self.errors) < 10:
-            self.errors.append(f"line {line}: {message}")
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append((line, message))
+
+    def error_texts(self) -> list[str]:
+        return [f"line {line}: {message}" for line, message in self.errors]
 
 
 @dataclass
@@ -3473,16 +3479,72 @@ class CsvBatch:
     full: bool = False                      # known to have no empty cell
 
 
-def csv_batches(path: Path, size: int) -> Iterator[CsvBatch]:
-    """The data rows in slices of about `size` lines (more when a quoted field spans lines); blank lines are
-    skipped. The first slice is read line by line; while slices are plain, the next ones are read as blocks of
-    text of the same length (cheaper than lines), and from the first block that is not, line by line again."""
-    with open_csv(path) as text:
-        head = csv.reader(text)
-        header = next(head, None)
-        if not header:
-            return
-        width, line, lines, chars = len(header), head.line_num, iter(text), 0
+@dataclass(frozen=True)
+class FilePiece:
+    """Bytes start..end of an upload, cut at newlines; its lines are numbered from 1 (merge_scan adds the rest)."""
+    start: int
+    end: int
+    width: int                      # fields in the header
+
+
+def file_pieces(path: Path, piece_bytes: int, width: int) -> list[FilePiece]:
+    """The data rows of an uncompressed file cut at the first newline after every piece_bytes (a seek and a
+    readline each); [] for a small or gzip file. The cuts are only row boundaries when no row spans lines:
+    scan_piece checks that."""
+    size = path.stat().st_size
+    if size < 2 * piece_bytes:
+        return []
+    with path.open("rb") as file:
+        if file.read(2) == b"\x1f\x8b":
+            return []
+        file.seek(0)
+        cuts = [len(file.readline())]
+        while cuts[-1] + piece_bytes < size:
+            file.seek(cuts[-1] + piece_bytes - 1)   # from the byte before: a cut right at a line start stays
+            file.readline()
+            cuts.append(file.tell())
+    cuts[-1] = size
+    return [FilePiece(start=start, end=end, width=width) for start, end in zip(cuts, cuts[1:]) if end > start]
+
+
+class FileRange(io.RawIOBase):
+    """A piece of a file as a stream of its own."""
+
+    def __init__(self, path: Path, piece: FilePiece) -> None:
+        self.file = path.open("rb", buffering=0)
+        self.file.seek(piece.start)
+        self.left = piece.end - piece.start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        read = self.file.readinto(memoryview(buffer)[:self.left])
+        self.left -= read
+        return read
+
+    def close(self) -> None:
+        self.file.close()
+        super().close()
+
+
+def csv_batches(path: Path, size: int, piece: FilePiece | None = None) -> Iterator[CsvBatch]:
+    """The data rows (of the file, or of one piece) in slices of about `size` lines (more when a quoted field
+    spans lines); blank lines are skipped. The first slice is read line by line; while slices are plain, the next
+    ones are read as blocks of text of the same length (cheaper than lines), and from the first block that is
+    not, line by line again."""
+    text_stream = open_csv(path) if piece is None else io.TextIOWrapper(
+        io.BufferedReader(FileRange(path, piece)), encoding="utf-8", newline="")
+    with text_stream as text:
+        if piece is None:
+            head = csv.reader(text)
+            header = next(head, None)
+            if not header:
+                return
+            width, line = len(header), head.line_num
+        else:
+            width, line = piece.width, 0
+        lines, chars = iter(text), 0
         while True:
             if chars > 0:
                 if not (block := text.read(chars)):
@@ -3723,8 +3785,7 @@ def verbatim_doubles(values: list[str]) -> bool:
     """Whether float cells can go to ILP as they are: plain decimal literals safely inside the double range.
     ValueError when one is not a number at all."""
     finite = all(map(math.isfinite, map(float, values)))        # a 309-digit integer overflows too
-    text = "".join(values)
-    return finite and not text.translate(NUMERIC_TEXT) and not out_of_double_range(text)
+    return finite and not "".join(values).translate(NUMERIC_TEXT) and not out_of_double_range(",".join(values))
 
 
 def settle_types(plan: ImportPlan) -> None:
@@ -3969,7 +4030,7 @@ async def import_locked(ctx: JobContext, path: Path, measurement: str, started: 
     result.update(import_result(plan, measurement, started))
     if plan.rows_rejected and payload.get("on_error", "fail") == "fail":
         raise ImportFailed(f"{plan.rows_rejected} of {plan.rows_total} rows cannot be imported, nothing was "
-                           f"written ({'; '.join(plan.errors[:3])}); fix them or import with on_error=skip")
+                           f"written ({'; '.join(plan.error_texts()[:3])}); fix them or import with on_error=skip")
     info = await prepare_import_table(qdb, measurement, plan, info)
     before = await rows_in_range(qdb, info, plan) if plan.min_us is not None else 0
     expected = before + await new_keys(qdb, info, plan, before) if info.dedup else None
@@ -3987,7 +4048,17 @@ def read_header(path: Path) -> list[str]:
 
 
 async def scan_file(ctx: JobContext, plan: ImportPlan, path: Path) -> None:
-    """Pass 1, a batch at a time in the import worker process, with cancel checkpoints in between."""
+    """Pass 1: in pieces on every worker process when the file can be cut, else a batch at a time in the first;
+    with cancel checkpoints in between."""
+    workers = import_workers()
+    pieces = await asyncio.to_thread(file_pieces, path, IMPORT_PIECE_BYTES, len(plan.header))
+    if not (len(workers) > 1 and len(pieces) > 1 and await scan_pieces(ctx, plan, path, pieces, workers)):
+        await scan_batches(ctx, plan, path)
+    settle_types(plan)
+    await ctx.checkpoint(progress=0, total=plan.rows_total, message="checked", force=True)
+
+
+async def scan_batches(ctx: JobContext, plan: ImportPlan, path: Path) -> None:
     steps = ImportWorkerSteps(scan_steps, plan, path, ctx.app[CONFIG].import_batch_rows)
     try:
         while isinstance(step := await steps.next(), tuple):
@@ -3996,8 +4067,66 @@ async def scan_file(ctx: JobContext, plan: ImportPlan, path: Path) -> None:
     finally:
         await steps.close()
     plan.__dict__.update(step.__dict__)             # what the worker learned, into the job's own plan
-    settle_types(plan)
-    await ctx.checkpoint(progress=0, total=plan.rows_total, message="checked", force=True)
+
+
+async def scan_pieces(ctx: JobContext, plan: ImportPlan, path: Path, pieces: list[FilePiece],
+                      workers: list[Any]) -> bool:
+    """Pass 1 of the pieces on all workers at once (queued round robin), merged into plan in file order; False
+    (plan untouched) when a piece turns out not to hold whole rows."""
+    from concurrent.futures.process import BrokenProcessPool
+    loop, merged, lines = asyncio.get_running_loop(), copy.deepcopy(plan), 1     # line 1: the header
+    checks = [loop.run_in_executor(workers[i % len(workers)], scan_piece, plan, path, piece)
+              for i, piece in enumerate(pieces)]
+    try:
+        for check in checks:
+            if (scanned := await check) is None:
+                return False
+            merge_scan(merged, scanned[0], lines)
+            lines += scanned[1]
+            ctx.partial_result.update(rows_total=merged.rows_total, rows_rejected=merged.rows_rejected)
+            await ctx.checkpoint(progress=0, total=merged.rows_total,
+                                 message=f"checking rows ({merged.rows_total})")
+        plan.__dict__.update(merged.__dict__)
+        return True
+    except BrokenProcessPool as e:
+        reset_import_workers()
+        raise ImportFailed(f"an import worker process stopped: {one_line(e)}") from e
+    finally:
+        for check in checks:
+            check.cancel()
+        await asyncio.gather(*checks, return_exceptions=True)
+
+
+def scan_piece(plan: ImportPlan, path: Path, piece: FilePiece) -> tuple[ImportPlan, int] | None:
+    """In a worker: pass 1 over one piece of the file from plan's starting state, and the piece's line count;
+    None when a line of it may not be a whole row (a quote, or a bare CR that csv.reader takes for a line end)."""
+    with path.open("rb") as file:
+        file.seek(piece.start)
+        data = file.read(piece.end - piece.start)
+    if b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    lines = data.count(b"\n")
+    del data
+    with contextlib.closing(csv_batches(path, IMPORT_SLICE_ROWS, piece)) as slices:
+        for batch in slices:
+            scan_batch(plan, batch)
+    return plan, lines
+
+
+def merge_scan(plan: ImportPlan, piece: ImportPlan, lines_before: int) -> None:
+    """Add what pass 1 learned from the next piece of the file (its lines numbered from 0): the same as if it
+    had read on."""
+    plan.rows_total += piece.rows_total
+    plan.rows_rejected += piece.rows_rejected
+    errors = [(line + lines_before, message) for line, message in piece.errors]
+    plan.errors = (plan.errors + errors)[:MAX_REPORTED_ERRORS]
+    (plan.keys.update if isinstance(plan.keys, set) else plan.keys.extend)(piece.keys)
+    if piece.min_us is not None:
+        plan.min_us = piece.min_us if plan.min_us is None else min(plan.min_us, piece.min_us)
+        plan.max_us = piece.max_us if plan.max_us is None else max(plan.max_us, piece.max_us)
+    for column, seen in zip(plan.columns, piece.columns):
+        column.maybe &= seen.maybe
+        column.raw_ok = column.raw_ok and seen.raw_ok
 
 
 def scan_steps(plan: ImportPlan, path: Path, size: int) -> Iterator[tuple[int, int] | ImportPlan]:
@@ -4035,30 +4164,43 @@ def ilp_chunks(plan: ImportPlan, table: str, path: Path, size: int) -> Iterator[
 # The import worker process. Reading, checking, formatting and sending a large CSV holds a GIL for seconds; in
 # this process that GIL is the event loop's, and every request would wait for it (bench/bench_import.py: with the
 # import in a thread, /api/health took p50 25 ms, p99 110 ms; in the worker, 10 ms and 86 ms; idle, 7 and 15).
-# One spawned child per server process runs the passes' generators, a step per call, for all its imports.
+# Spawned children of each server process (IMPORT_WORKER_PROCESSES, each its own one-process pool) do this work:
+# the first runs the passes' generators, a step per call, for all imports; pass 1 of a large plain file is cut
+# into pieces that all of them check at once (scan_pieces), while QuestDB, idle until pass 2, leaves the cores.
 
-_WORKER_STEPS: dict[str, Iterator[Any]] = {}      # in the worker process: the open generators by key
-_WORKER_POOL: Any = None                          # the ProcessPoolExecutor; False: no processes here, threads
+IMPORT_WORKER_PROCESSES = 2
+_WORKER_STEPS: dict[str, Iterator[Any]] = {}      # in a worker process: the open generators by key
+_WORKER_POOLS: Any = None                         # one-process ProcessPoolExecutors; False: none here, threads
 
 
-def import_worker() -> Any:
-    """The import worker (started on first use; an upload starts it early, so it is ready when its job runs),
-    or None where no process can be started: the steps then run in threads of this process."""
-    global _WORKER_POOL
-    if _WORKER_POOL is None:
+def import_workers() -> list[Any]:
+    """The import worker pools (started on first use; an upload starts them early, so they are ready when its
+    job runs), or [] where no process can be started: the steps then run in threads of this process."""
+    global _WORKER_POOLS
+    if _WORKER_POOLS is None:
         try:
             import concurrent.futures
             import multiprocessing
-            _WORKER_POOL = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                                                  initializer=watch_server, initargs=(os.getpid(),))
+            context = multiprocessing.get_context("spawn")
+            _WORKER_POOLS = [concurrent.futures.ProcessPoolExecutor(1, mp_context=context, initializer=watch_server,
+                                                                    initargs=(os.getpid(),))
+                             for _ in range(IMPORT_WORKER_PROCESSES)]
         except (OSError, ImportError) as e:           # e.g. no POSIX semaphores in a container
             log.warning("import worker process unavailable, imports run in threads: %s", one_line(e))
-            _WORKER_POOL = False
-    return _WORKER_POOL or None
+            _WORKER_POOLS = False
+    return _WORKER_POOLS or []
+
+
+def import_worker() -> Any:
+    """The worker that runs generators (ImportWorkerSteps), or None: threads."""
+    return next(iter(import_workers()), None)
 
 
 def watch_server(server_pid: int) -> None:
-    """In the worker: exit once the server process is gone (killed, it could not stop the worker itself)."""
+    """In the worker: yield the CPU to the server's event loop (nice), and exit once the server process is gone
+    (killed, it could not stop the worker itself)."""
+    with contextlib.suppress(OSError):
+        os.nice(5)
     def watch() -> None:
         while os.getppid() == server_pid:
             time.sleep(1)
@@ -4103,7 +4245,7 @@ class ImportWorkerSteps:
                 return await asyncio.to_thread(step)
             return await asyncio.get_running_loop().run_in_executor(worker, step)
         except BrokenProcessPool as e:
-            reset_import_worker()
+            reset_import_workers()
             raise ImportFailed(f"the import worker process stopped: {one_line(e)}") from e
 
     async def close(self) -> None:
@@ -4112,16 +4254,16 @@ class ImportWorkerSteps:
                 await asyncio.get_running_loop().run_in_executor(import_worker(), import_worker_close, self.key)
 
 
-def reset_import_worker() -> None:
-    global _WORKER_POOL
-    pool, _WORKER_POOL = _WORKER_POOL, None
-    if pool:
+def reset_import_workers() -> None:
+    global _WORKER_POOLS
+    pools, _WORKER_POOLS = _WORKER_POOLS, None
+    for pool in pools or ():
         pool.shutdown(wait=False, cancel_futures=True)
 
 
 def import_result(plan: ImportPlan, measurement: str, started: float) -> dict[str, Any]:
     return {"measurement": measurement, "rows_total": plan.rows_total, "rows_written": 0, "rows_verified": 0,
-            "rows_rejected": plan.rows_rejected, "errors": plan.errors,
+            "rows_rejected": plan.rows_rejected, "errors": plan.error_texts(),
             "columns": [{"name": c.name, "type": c.qtype} for c in plan.columns],
             "duration_ms": round((time.monotonic() - started) * 1000), "rows_per_s": 0}
 
