@@ -3231,7 +3231,7 @@ IMPORT_PIECE_BYTES = 16 << 20   # pass 1 cuts a plain file of at least two such 
 IMPORT_SLICE_ROWS = 1000        # rows handled at once, so their cells stay in the CPU cache (10,000 would not)
 IMPORT_SEND_BUFFER = 4 << 20    # the worker's ILP socket send buffer: about two batches
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")      # a line and its end, as text files split them
-CLOSE_COMMIT_SETTLE_S = 3.0     # no commit seen after the ILP close: wait this long for a late one
+CLOSE_COMMIT_SETTLE_S = 3.0     # fewer commits than ILP closes seen: wait this long for a late one
 NUMERIC_TEXT = str.maketrans("", "", "0123456789.-+eE")   # what remains of a plain decimal literal: nothing
 # An exponent of three digits may leave the double range (1e400 overflows, 1e-400 underflows): QuestDB rejects
 # such a literal, and a rejected line costs the whole ILP connection. Only such text needs float() per cell.
@@ -3454,6 +3454,7 @@ class ImportPlan:
     keys: Any = None                # array('q') of µs, or a set of tuples when dedup_keys are given
     min_us: int | None = None
     max_us: int | None = None
+    pieces: list[FilePiece] = field(default_factory=list)     # pass 1 read the file in these: so can pass 2
 
     def reject(self, line: int, message: str) -> None:
         self.rows_rejected += 1
@@ -4034,10 +4035,10 @@ async def import_locked(ctx: JobContext, path: Path, measurement: str, started: 
     info = await prepare_import_table(qdb, measurement, plan, info)
     before = await rows_in_range(qdb, info, plan) if plan.min_us is not None else 0
     expected = before + await new_keys(qdb, info, plan, before) if info.dedup else None
-    result["rows_written"], txn_at_close = await send_file(ctx, plan, path, info)
+    result["rows_written"], committed_txn = await send_file(ctx, plan, path, info)
     expected = expected if expected is not None else before + result["rows_written"]
     await ctx.checkpoint(message="verifying rows in QuestDB", force=True)
-    result["rows_verified"] = await verify_import(ctx.app, info, plan, expected, before, txn_at_close)
+    result["rows_verified"] = await verify_import(ctx.app, info, plan, expected, before, committed_txn)
     await refresh_datasets_using(ctx.app, info.name)
     return finish_result(result, started)
 
@@ -4087,6 +4088,7 @@ async def scan_pieces(ctx: JobContext, plan: ImportPlan, path: Path, pieces: lis
             await ctx.checkpoint(progress=0, total=merged.rows_total,
                                  message=f"checking rows ({merged.rows_total})")
         plan.__dict__.update(merged.__dict__)
+        plan.pieces = pieces
         return True
     except BrokenProcessPool as e:
         reset_import_workers()
@@ -4146,9 +4148,15 @@ def scan_next(plan: ImportPlan, slices: Iterator[CsvBatch], size: int) -> bool:
     return read > 0
 
 
-def ilp_chunks(plan: ImportPlan, table: str, path: Path, size: int) -> Iterator[tuple[bytes, int]]:
-    """Pass 2's (ILP bytes, rows) per batch of `size` lines, formatted a slice at a time."""
-    with contextlib.closing(csv_batches(path, min(size, IMPORT_SLICE_ROWS))) as slices:
+def ilp_chunks(plan: ImportPlan, table: str, path: Path, size: int, pieces: list[FilePiece] | None = None
+               ) -> Iterator[tuple[bytes, int]]:
+    """Pass 2's (ILP bytes, rows) per batch of `size` lines of the file (or of these pieces), formatted a slice
+    at a time."""
+    slice_rows = min(size, IMPORT_SLICE_ROWS)
+    with contextlib.ExitStack() as stack:
+        slices = itertools.chain.from_iterable(
+            stack.enter_context(contextlib.closing(csv_batches(path, slice_rows, piece)))
+            for piece in (pieces or [None]))
         parts, rows, read = [], 0, 0
         for batch in slices:
             data, count = ilp_batch(plan, table, batch)
@@ -4232,8 +4240,13 @@ def import_worker_close(key: str) -> None:
 class ImportWorkerSteps:
     """A generator of import work that runs in the import worker process, a step per next()."""
 
-    def __init__(self, factory: Callable[..., Iterator[Any]], *args: Any) -> None:
-        self.key, self.start = uuid.uuid4().hex, (factory, args)
+    def __init__(self, factory: Callable[..., Iterator[Any]], *args: Any, worker: int = 0) -> None:
+        self.key, self.start, self.worker = uuid.uuid4().hex, (factory, args), worker
+
+    def pool(self) -> Any:
+        """Its worker process (a generator lives in one), or None: a thread of this process."""
+        workers = import_workers()
+        return workers[self.worker % len(workers)] if workers else None
 
     async def next(self) -> Any:
         from concurrent.futures.process import BrokenProcessPool
@@ -4241,9 +4254,7 @@ class ImportWorkerSteps:
         self.start = None
         step = functools.partial(import_worker_step, self.key, factory, args)
         try:
-            if (worker := import_worker()) is None:
-                return await asyncio.to_thread(step)
-            return await asyncio.get_running_loop().run_in_executor(worker, step)
+            return await asyncio.get_running_loop().run_in_executor(self.pool(), step)
         except BrokenProcessPool as e:
             reset_import_workers()
             raise ImportFailed(f"the import worker process stopped: {one_line(e)}") from e
@@ -4251,7 +4262,7 @@ class ImportWorkerSteps:
     async def close(self) -> None:
         if self.start is None:
             with contextlib.suppress(Exception):
-                await asyncio.get_running_loop().run_in_executor(import_worker(), import_worker_close, self.key)
+                await asyncio.get_running_loop().run_in_executor(self.pool(), import_worker_close, self.key)
 
 
 def reset_import_workers() -> None:
@@ -4335,27 +4346,43 @@ async def send_file(ctx: JobContext, plan: ImportPlan, path: Path, info: TableIn
 
 
 async def send_batches(ctx: JobContext, plan: ImportPlan, path: Path, info: TableInfo) -> tuple[int, int | None]:
-    """Rows sent, and the table's sequencerTxn just before the close (the close commits what is pending).
-    The worker process formats and sends (ilp_send_steps); here each batch is a progress and cancel point."""
+    """Rows sent, and the sequencerTxn the table reaches once the closes have committed what they left pending.
+    Each worker process formats and sends its share of the pieces (or the first sends the whole file) over a
+    connection of its own: QuestDB, too, takes two connections faster than one. Here each batch is a progress
+    and cancel point."""
     config, total, sent = ctx.app[CONFIG], plan.rows_total, 0
-    steps = ImportWorkerSteps(ilp_send_steps, dataclasses.replace(plan, keys=None), info.name, path,
-                              config.import_batch_rows, config.questdb_ilp_host, config.questdb_ilp_port,
-                              config.questdb_timeout_s)
+    workers = max(1, min(len(import_workers()), len(plan.pieces)))
+    shares = [plan.pieces[i * len(plan.pieces) // workers:(i + 1) * len(plan.pieces) // workers] or None
+              for i in range(workers)]
+    streams = [ImportWorkerSteps(ilp_send_steps, dataclasses.replace(plan, keys=None), info.name, path,
+                                 config.import_batch_rows, config.questdb_ilp_host, config.questdb_ilp_port,
+                                 config.questdb_timeout_s, share, worker=i) for i, share in enumerate(shares)]
+    steps = {asyncio.ensure_future(stream.next()): stream for stream in streams}
     try:
-        while (step := await steps.next()) is not None and step[0] == "batch":
-            sent += step[1]
+        while steps:
+            done, _ = await asyncio.wait(steps, return_when=asyncio.FIRST_COMPLETED)
+            for finished in done:
+                stream, step = steps.pop(finished), finished.result()
+                if step is not None and step[0] == "batch":
+                    sent += step[1]
+                    steps[asyncio.ensure_future(stream.next())] = stream
             ctx.partial_result["rows_written"] = sent
             await ctx.checkpoint(progress=sent, message=f"importing {sent}/{total} rows")
         state = await wal_state(ctx.app[QDB], info.name) if info.wal else None
-        await steps.next()                    # closes the connection: QuestDB commits what is pending
+        await asyncio.gather(*(stream.next() for stream in streams))   # the closes: QuestDB commits the rest
     finally:
-        await steps.close()                   # cancelled: what was handed over is still flushed (§3.7.4)
-    return sent, state["sequencerTxn"] if state else None
+        for step in steps:
+            step.cancel()
+        await asyncio.gather(*steps, return_exceptions=True)
+        for stream in streams:                # cancelled: what was handed over is still flushed (§3.7.4)
+            await stream.close()
+    return sent, state["sequencerTxn"] + len(streams) if state else None
 
 
-def ilp_send_steps(plan: ImportPlan, table: str, path: Path, size: int, host: str, port: int,
-                   timeout_s: float) -> Iterator[tuple[str, int]]:
-    """Pass 2 in the import worker: each batch is formatted while a thread sends the one before. Yields
+def ilp_send_steps(plan: ImportPlan, table: str, path: Path, size: int, host: str, port: int, timeout_s: float,
+                   pieces: list[FilePiece] | None) -> Iterator[tuple[str, int]]:
+    """Pass 2 (of the file or of these pieces) in an import worker, over a connection of its own: each batch is
+    formatted while a thread sends the one before. Yields
     ("batch", rows) per batch, ("sent", 0) once all is written, then ("closed", 0). QuestDB never writes on
     this port, so EOF from it means it dropped us (usually after rejecting a line): IlpConnectionLost, as for
     any send error; leaving early (cancel) still flushes what was handed over."""
@@ -4368,7 +4395,7 @@ def ilp_send_steps(plan: ImportPlan, table: str, path: Path, size: int, host: st
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, IMPORT_SEND_BUFFER)
         pending = None
-        for data, count in ilp_chunks(plan, table, path, size):
+        for data, count in ilp_chunks(plan, table, path, size, pieces):
             if pending is not None:
                 pending.result()
             ilp_check_open(sock)
@@ -4409,9 +4436,10 @@ def ilp_check_open(sock: socket.socket) -> None:
 
 
 async def verify_import(app: web.Application, info: TableInfo, plan: ImportPlan, expected: int, before: int,
-                        txn_at_close: int | None) -> int:
+                        committed_txn: int | None) -> int:
     """Wait (bounded by STAGE1_QUESTDB_TIMEOUT_S) until QuestDB shows exactly the expected rows in the imported
-    range *and* has applied the commit QuestDB makes when the ILP connection closes. The count alone is not
+    range *and* has applied the commits QuestDB makes when the ILP connections close (committed_txn: the
+    sequencerTxn before the closes plus one per connection). The count alone is not
     enough: re-importing changed values into a DEDUP table keeps the count, so without the commit check the
     job could report new values that are not visible yet. Returns the file's rows confirmed visible."""
     if plan.min_us is None:
@@ -4421,8 +4449,8 @@ async def verify_import(app: web.Application, info: TableInfo, plan: ImportPlan,
     while True:
         state = await wal_state(qdb, info.name) if info.wal else None
         applied = state is None or state["writerTxn"] >= state["sequencerTxn"]
-        committed = state is None or txn_at_close is None or state["sequencerTxn"] > txn_at_close \
-            or time.monotonic() - quiet_since > CLOSE_COMMIT_SETTLE_S    # nothing was pending at close
+        committed = state is None or committed_txn is None or state["sequencerTxn"] >= committed_txn \
+            or time.monotonic() - quiet_since > CLOSE_COMMIT_SETTLE_S    # a close had nothing pending
         count = await rows_in_range(qdb, info, plan)
         if applied and committed and count == expected:
             return expected - before if not info.dedup else await asyncio.to_thread(distinct_keys, plan.keys)
