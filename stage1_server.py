@@ -20,6 +20,7 @@ import argparse
 import array
 import asyncio
 import collections
+import concurrent.futures
 import contextlib
 import copy
 import csv
@@ -41,6 +42,7 @@ import time
 import traceback
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Iterator, Mapping
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -582,7 +584,7 @@ JOB_TYPES = web.AppKey("job_types", dict)
 STARTED = web.AppKey("started_monotonic", float)
 RESPONSE_CACHE = web.AppKey("response_cache", "ResponseCache")
 HEALTH = web.AppKey("health", "DependencyProbes")
-CHANGE_STAMPS = web.AppKey("change_stamps", "ChangeStamps")
+CHANGE_VERSION = web.AppKey("change_version", "ChangeVersion")
 TABLE_LOCKS = web.AppKey("table_locks", collections.defaultdict)   # QuestDB DDL of one table, one writer
 
 
@@ -718,39 +720,45 @@ SCHEMA_TABLES: dict[str, tuple[list[tuple[str, str]], list[str]]] = {
         ("completed_at", "TIMESTAMPTZ"),
     ], ["CONSTRAINT stage1_jobs_status_check CHECK (status IN "
         "('PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'))"]),
-    "stage1_change_stamps": ([            # see CACHED_TABLES
-        ("table_name", "TEXT PRIMARY KEY"),
-        ("stamp", "BIGINT NOT NULL"),      # id of the last transaction that changed the table
+    "stage1_change_log": ([               # see CACHED_TABLES
+        ("txid", "BIGINT PRIMARY KEY"),
+    ], []),
+    "stage1_change_epoch": ([
+        ("singleton", "BOOLEAN PRIMARY KEY DEFAULT true CHECK (singleton)"),
+        ("epoch", "BIGINT NOT NULL"),
     ], []),
 }
 
-# The tables whose data the response cache (ResponseCache) serves. Every statement that writes one of them
-# stamps its row of stage1_change_stamps with the writing transaction's id, inside that transaction: the stamp
-# becomes visible exactly when the change does, and a transaction id never repeats, so the stamps read before a
-# response is built name that state of the data. Being a trigger, it also sees writes that bypass the server (the
-# desktop upserts datasets directly, §4.1); SECURITY DEFINER lets a role that may write only those tables stamp.
+# The tables whose data the response cache (ResponseCache) serves. A statement trigger on each adds the id of the
+# writing transaction to stage1_change_log, inside that transaction: the row shows exactly when the change does.
+# Rows are only ever added (each a new id: transactions never repeat theirs), until a prune empties the log and
+# bumps the epoch in one transaction; so (epoch, rows in the log) names a state of the data and only grows. Being
+# a trigger, it sees writes that bypass the server too (the desktop upserts datasets directly, §4.1). Each writer
+# adds a row of its own, so writers never wait for each other here. SECURITY DEFINER lets a role that may write
+# only those tables log; its search_path is pinned to this schema, with pg_temp last.
 CACHED_TABLES = ("datasets", "walkforward_runs", "walkforward_folds", "simulation_runs")
-SQL_STAMP_FUNCTION = """
-    CREATE OR REPLACE FUNCTION stage1_stamp_change() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    BEGIN
-        INSERT INTO stage1_change_stamps (table_name, stamp)
-        VALUES (TG_TABLE_NAME, pg_current_xact_id()::text::bigint)
-        ON CONFLICT (table_name) DO UPDATE SET stamp = EXCLUDED.stamp
-        WHERE stage1_change_stamps.stamp <> EXCLUDED.stamp;
-        RETURN NULL;
-    END $$
+CHANGE_LOG_PRUNE_AT = 10_000            # rows in the log before a read asks for a prune
+RESPONSE_CACHE_MAX_AGE_S = 60.0
+SQL_CHANGE_LOG_FUNCTION = """
+    DO $do$ BEGIN EXECUTE format($create$
+        CREATE OR REPLACE FUNCTION stage1_log_change() RETURNS trigger
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = %I, pg_temp AS $body$
+        BEGIN
+            INSERT INTO stage1_change_log (txid) VALUES (pg_current_xact_id()::text::bigint)
+            ON CONFLICT (txid) DO NOTHING;
+            RETURN NULL;
+        END $body$ $create$, current_schema());
+    END $do$
 """
-SQL_STAMP_TRIGGERS = [f"""
-    CREATE OR REPLACE TRIGGER {table}_stamp_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
-    FOR EACH STATEMENT EXECUTE FUNCTION stage1_stamp_change()""" for table in CACHED_TABLES]
-# Tables written before the triggers existed get a first stamp, so that their state has a name too.
-SQL_FIRST_STAMPS = f"""
-    INSERT INTO stage1_change_stamps (table_name, stamp)
-    SELECT name, pg_current_xact_id()::text::bigint FROM unnest(ARRAY{list(CACHED_TABLES)}) AS name
-    ON CONFLICT (table_name) DO NOTHING
+SQL_CHANGE_LOG_TRIGGERS = [statement for table in CACHED_TABLES for statement in (f"""
+    CREATE OR REPLACE TRIGGER {table}_log_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION stage1_log_change()""",
+    f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_log_change")]     # replication-role writes too
+SQL_FIRST_EPOCH = """
+    INSERT INTO stage1_change_epoch (epoch) VALUES (pg_current_xact_id()::text::bigint) ON CONFLICT DO NOTHING
 """
-SQL_CHANGE_STAMPS = "SELECT string_agg(table_name || ':' || stamp, ',' ORDER BY table_name) FROM stage1_change_stamps"
+SQL_CHANGE_VERSION = "SELECT epoch, (SELECT count(*) FROM stage1_change_log) FROM stage1_change_epoch"
+SQL_PRUNE_CHANGE_LOG = "WITH pruned AS (DELETE FROM stage1_change_log) UPDATE stage1_change_epoch SET epoch = epoch + 1"
 
 SCHEMA_EXTRAS = [
     "CREATE INDEX IF NOT EXISTS datasets_slug_idx ON datasets (dataset_slug)",
@@ -766,7 +774,7 @@ SCHEMA_EXTRAS = [
     # A queue table churns: vacuum it early, and leave room on each page so status updates stay HOT.
     "ALTER TABLE stage1_jobs SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 100, "
     "fillfactor = 70)",
-    SQL_STAMP_FUNCTION, *SQL_STAMP_TRIGGERS, SQL_FIRST_STAMPS,
+    SQL_CHANGE_LOG_FUNCTION, *SQL_CHANGE_LOG_TRIGGERS, SQL_FIRST_EPOCH,
 ]
 
 SQL_SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(481516)"     # one process applies the schema at a time
@@ -1907,63 +1915,84 @@ async def fetch_page(pg: Postgres, sql: str, count_sql: str, params: Mapping[str
 
 
 class ResponseCache:
-    """Encoded GET responses built from CACHED_TABLES, valid while the change stamps read before they were built
-    are the current ones. A hit costs one small query instead of the page query, the row parsing and the encoding
-    (a list of 200 datasets: ~18 ms of CPU). Older stamps' entries go at the first newer put; size is bounded."""
+    """Encoded GET responses built from CACHED_TABLES, each valid while the change version read before it was
+    built is the current one, and for RESPONSE_CACHE_MAX_AGE_S at most (a bound for writes no trigger saw). A
+    hit costs one small query instead of the page query, the row parsing and the encoding (a list of 200
+    datasets: ~18 ms of CPU). Versions only grow: a newer one drops every entry, an older one is not stored."""
 
     def __init__(self, max_bytes: int = 64 << 20) -> None:
         self.max_bytes = max_bytes
-        self.stamps: str | None = None
-        self.bodies: dict[Hashable, bytes] = {}
+        self.version: tuple[int, int] | None = None
+        self.bodies: dict[Hashable, tuple[float, bytes]] = {}
         self.size = 0
 
-    def get(self, stamps: str | None, key: Hashable) -> bytes | None:
-        return self.bodies.get(key) if stamps is not None and stamps == self.stamps else None
+    def get(self, version: tuple[int, int] | None, key: Hashable) -> bytes | None:
+        if version is None or version != self.version or key not in self.bodies:
+            return None
+        built, body = self.bodies[key]
+        return body if time.monotonic() - built < RESPONSE_CACHE_MAX_AGE_S else None
 
-    def put(self, stamps: str | None, key: Hashable, body: bytes) -> None:
-        if stamps is None or len(body) > self.max_bytes:
+    def put(self, version: tuple[int, int] | None, key: Hashable, body: bytes) -> None:
+        if version is None or len(body) > self.max_bytes or self.version is not None and version < self.version:
             return
-        if stamps != self.stamps:
-            self.stamps, self.bodies, self.size = stamps, {}, 0
+        if version != self.version:
+            self.version, self.bodies, self.size = version, {}, 0
+        self.size -= len(self.bodies.pop(key, (0, b""))[1])
         while self.size + len(body) > self.max_bytes:               # oldest first: dicts keep insertion order
-            self.size -= len(self.bodies.pop(next(iter(self.bodies))))
-        self.size += len(body) - len(self.bodies.pop(key, b""))
-        self.bodies[key] = body
+            self.size -= len(self.bodies.pop(next(iter(self.bodies)))[1])
+        self.bodies[key] = (time.monotonic(), body)
+        self.size += len(body)
 
 
-class ChangeStamps:
-    """Reads SQL_CHANGE_STAMPS once for many concurrent requests. A request may only use a query that starts after
-    it arrived (that query's snapshot holds every commit its client had seen), so the requests arriving while one
-    query runs share the next one: one query in flight at a time, however many requests wait."""
+class ChangeVersion:
+    """Reads the change version (SQL_CHANGE_VERSION) once for many concurrent requests. A request may only use a
+    query that starts after it arrived (that query's snapshot holds every commit its client had seen), so the
+    requests arriving while one query runs share the next one: one query in flight, however many wait. A long
+    log is pruned in the background."""
 
     def __init__(self, pg: Postgres) -> None:
         self.pg = pg
         self.running: asyncio.Task | None = None
         self.next: asyncio.Task | None = None
+        self.pruning: asyncio.Task | None = None
 
-    async def read(self) -> str | None:
+    async def read(self) -> tuple[int, int] | None:
         if self.next is None:
             self.next = asyncio.ensure_future(self._query_after(self.running))
             self.next.add_done_callback(lambda task: task.cancelled() or task.exception())   # never unretrieved
         return await asyncio.shield(self.next)
 
-    async def _query_after(self, running: asyncio.Task | None) -> str | None:
+    async def _query_after(self, running: asyncio.Task | None) -> tuple[int, int] | None:
         if running is not None:
             await asyncio.wait({running})
         self.running, self.next = self.next, None       # whoever arrives from now on waits for the following query
-        return await self.pg.fetchval(SQL_CHANGE_STAMPS)
+        async with self.pg.cursor(dict_rows=False) as cur:
+            await cur.execute(SQL_CHANGE_VERSION)
+            version = await cur.fetchone()
+        if version is not None and version[1] > CHANGE_LOG_PRUNE_AT and self.pruning is None:
+            self.pruning = asyncio.create_task(self._prune())
+        return None if version is None else (int(version[0]), int(version[1]))
+
+    async def _prune(self) -> None:
+        try:
+            async with self.pg.cursor() as cur:
+                await cur.execute(SQL_PRUNE_CHANGE_LOG)
+        except Exception as e:                          # the next long read tries again
+            log.warning("change log prune failed error=%s", one_line(e))
+        finally:
+            self.pruning = None
 
 
 async def cached_json_response(request: web.Request, key: Hashable,
                                build: Callable[[], Awaitable[Any]]) -> web.Response:
-    """200 with build()'s JSON, served from the response cache while CACHED_TABLES are unchanged. The stamps are
-    read before building, so an entry may be newer than its stamps (a needless miss later) but never older."""
+    """200 with build()'s JSON, served from the response cache while CACHED_TABLES are unchanged. The version is
+    read before building, so an entry may be newer than its version (a needless miss later) but never older."""
     cache = request.app[RESPONSE_CACHE]
-    stamps = await request.app[CHANGE_STAMPS].read()
-    body = cache.get(stamps, key)
+    version = await request.app[CHANGE_VERSION].read()
+    body = cache.get(version, key)
     if body is None:
         body = dumps(await build()).encode()
-        cache.put(stamps, key, body)
+        cache.put(version, key, body)
     return web.Response(body=body, content_type="application/json", charset="utf-8")
 
 
@@ -3498,7 +3527,10 @@ def file_pieces(path: Path, piece_bytes: int, width: int) -> list[FilePiece]:
         if file.read(2) == b"\x1f\x8b":
             return []
         file.seek(0)
-        cuts = [len(file.readline())]
+        header = file.readline()
+        if header.count(b"\r") != header.count(b"\r\n"):      # csv.reader ends the header at a bare CR
+            return []
+        cuts = [len(header)]
         while cuts[-1] + piece_bytes < size:
             file.seek(cuts[-1] + piece_bytes - 1)   # from the byte before: a cut right at a line start stays
             file.readline()
@@ -3627,16 +3659,21 @@ def _token_class_table() -> bytes:
 
 TOKEN_CLASS_TABLE = _token_class_table()
 DIGIT_TABLE = bytes(int(48 <= byte <= 57) for byte in range(256))
+LONG_DIGIT_RUN = b"\x01" * 256         # 256 digits in a row, in DIGIT_TABLE's translation
 
 
 def token_classes(text: str, width: int, rows: int) -> list[bytes] | None:
     """One class byte per cell of a plain slice, column by column, without splitting it into cells: `i` a cell
     int() accepts, `m`/`f` one only float() accepts (plain decimal digits, sign, point, exponent: sent verbatim),
-    `_` empty. None when a cell is anything else or a row does not have `width` fields. Each digit run becomes
+    `_` empty. None when a cell is anything else, holds 256 digits in a row, or a row does not have `width`
+    fields. Each digit run becomes
     one D, then the float grammar s? (D | D. | D.D | .D) (e s? D)? folds each valid cell into one byte
     (test_import_token_classes_match_float_and_int checks this against float() and int() exhaustively)."""
     raw = b"," + text.encode()
-    digits = int.from_bytes(raw.translate(DIGIT_TABLE), "big")    # 1 per digit byte, as one big integer
+    digit_bytes = raw.translate(DIGIT_TABLE)                        # 1 per digit byte
+    if LONG_DIGIT_RUN in digit_bytes:          # a number that may leave the double range: float() must tell
+        return None
+    digits = int.from_bytes(digit_bytes, "big")                       # the same, as one big integer
     starts = digits & ~(digits >> 8)        # digits whose left neighbour is not one: d (100) becomes D (68)
     s = int.from_bytes(raw.translate(TOKEN_CLASS_TABLE), "big") - (starts << 5)
     s = s.to_bytes(len(raw), "big").translate(None, b"d")
@@ -3784,7 +3821,8 @@ def infer_column(plan: ColumnPlan, cells: list[str]) -> None:
 def verbatim_doubles(values: list[str]) -> bool:
     """Whether float cells can go to ILP as they are: plain decimal literals safely inside the double range.
     ValueError when one is not a number at all."""
-    finite = all(map(math.isfinite, map(float, values)))        # a 309-digit integer overflows too
+    numbers = list(map(float, values))         # every cell first: all() below stops at the first inf
+    finite = all(map(math.isfinite, numbers))                   # a 309-digit integer overflows too
     return finite and not "".join(values).translate(NUMERIC_TEXT) and not out_of_double_range(",".join(values))
 
 
@@ -4033,15 +4071,15 @@ async def import_locked(ctx: JobContext, path: Path, measurement: str, started: 
                            f"written ({'; '.join(plan.error_texts()[:3])}); fix them or import with on_error=skip")
     info = await prepare_import_table(qdb, measurement, plan, info)
     before = await rows_in_range(qdb, info, plan) if plan.min_us is not None else 0
-    if info.dedup:      # rows of keys already stored replace those rows: only the other keys add to the count
-        distinct = await asyncio.to_thread(distinct_keys, plan.keys)
-        stored = await stored_keys(qdb, info, plan) if before else 0
+    distinct = await asyncio.to_thread(distinct_keys, plan.keys) if info.dedup else None
+    stored = await stored_keys(qdb, info, plan) if info.dedup and before else 0   # their rows replace stored ones
     result["rows_written"], committed_txn = await send_file(ctx, plan, path, info)
-    visible = distinct if info.dedup else result["rows_written"]
-    expected = before + visible - (stored if info.dedup else 0)
+    visible = result["rows_written"] if distinct is None else distinct
     await ctx.checkpoint(message="verifying rows in QuestDB", force=True)
-    # The count shows every row that adds one; rows replacing stored ones also need their commit (see there).
-    await verify_import(ctx.app, info, plan, expected, before, committed_txn if info.dedup and stored else None)
+    # The count proves every row that adds one; a row that replaces a stored row, or an earlier row of the file
+    # with the same key, leaves it unchanged and also needs the close's commit (see verify_import).
+    replaces = stored > 0 or visible < result["rows_written"]
+    await verify_import(ctx.app, info, plan, before + visible - stored, before, committed_txn if replaces else None)
     result["rows_verified"] = visible if plan.min_us is not None else 0
     await refresh_datasets_using(ctx.app, info.name)
     return finish_result(result, started)
@@ -4055,9 +4093,8 @@ def read_header(path: Path) -> list[str]:
 async def scan_file(ctx: JobContext, plan: ImportPlan, path: Path) -> None:
     """Pass 1: in pieces on every worker process when the file can be cut, else a batch at a time in the first;
     with cancel checkpoints in between."""
-    workers = import_workers()
     pieces = await asyncio.to_thread(file_pieces, path, IMPORT_PIECE_BYTES, len(plan.header))
-    if not (len(workers) > 1 and len(pieces) > 1 and await scan_pieces(ctx, plan, path, pieces, workers)):
+    if not (len(import_workers()) > 1 and len(pieces) > 1 and await scan_pieces(ctx, plan, path, pieces)):
         await scan_batches(ctx, plan, path)
     settle_types(plan)
     await ctx.checkpoint(progress=0, total=plan.rows_total, message="checked", force=True)
@@ -4074,32 +4111,45 @@ async def scan_batches(ctx: JobContext, plan: ImportPlan, path: Path) -> None:
     plan.__dict__.update(step.__dict__)             # what the worker learned, into the job's own plan
 
 
-async def scan_pieces(ctx: JobContext, plan: ImportPlan, path: Path, pieces: list[FilePiece],
-                      workers: list[Any]) -> bool:
-    """Pass 1 of the pieces on all workers at once (queued round robin), merged into plan in file order; False
-    (plan untouched) when a piece turns out not to hold whole rows."""
-    from concurrent.futures.process import BrokenProcessPool
-    loop, merged, lines = asyncio.get_running_loop(), copy.deepcopy(plan), 1     # line 1: the header
-    checks = [loop.run_in_executor(workers[i % len(workers)], scan_piece, plan, path, piece)
-              for i, piece in enumerate(pieces)]
+async def scan_pieces(ctx: JobContext, plan: ImportPlan, path: Path, pieces: list[FilePiece]) -> bool:
+    """Pass 1 of the pieces on all worker processes at once, merged into plan in file order; False (plan
+    untouched) when a piece turns out not to hold whole rows. A worker takes the next piece only when it is done
+    with one, so a cancel leaves at most one piece running in each."""
+    loop = asyncio.get_running_loop()
+    scanned = [loop.create_future() for _ in pieces]
+    unclaimed = iter(range(len(pieces)))                    # shared by the workers' loops
+
+    async def scan_next_pieces(worker: Any) -> None:
+        for index in unclaimed:
+            try:
+                scanned[index].set_result(await loop.run_in_executor(worker, scan_piece, plan, path, pieces[index]))
+            except BrokenProcessPool as e:
+                scanned[index].set_exception(replace_import_worker(worker, e))
+                return
+            except Exception as e:
+                scanned[index].set_exception(e)
+                return
+
+    scanners = [asyncio.create_task(scan_next_pieces(worker)) for worker in import_workers()]
+    merged, lines = copy.deepcopy(plan), 1                  # line 1: the header
     try:
-        for check in checks:
-            if (scanned := await check) is None:
+        for result in scanned:
+            if (piece := await result) is None:
                 return False
-            merge_scan(merged, scanned[0], lines)
-            lines += scanned[1]
+            piece_plan, piece_lines = piece
+            merge_scan(merged, piece_plan, lines)
+            lines += piece_lines
             ctx.partial_result.update(rows_total=merged.rows_total, rows_rejected=merged.rows_rejected)
-            await ctx.checkpoint(progress=0, total=merged.rows_total,
-                                 message=f"checking rows ({merged.rows_total})")
+            await ctx.checkpoint(progress=0, total=merged.rows_total, message=f"checking rows ({merged.rows_total})")
         plan.__dict__.update(merged.__dict__)
         return True
-    except BrokenProcessPool as e:
-        reset_import_workers()
-        raise ImportFailed(f"an import worker process stopped: {one_line(e)}") from e
     finally:
-        for check in checks:
-            check.cancel()
-        await asyncio.gather(*checks, return_exceptions=True)
+        for scanner in scanners:
+            scanner.cancel()
+        await asyncio.gather(*scanners, return_exceptions=True)
+        for result in scanned:                              # failures nobody awaited: retrieved, not logged
+            if result.done() and not result.cancelled():
+                result.exception()
 
 
 def scan_piece(plan: ImportPlan, path: Path, piece: FilePiece) -> tuple[ImportPlan, int] | None:
@@ -4179,21 +4229,24 @@ _WORKER_POOLS: Any = None                         # one-process ProcessPoolExecu
 
 
 def import_workers() -> list[Any]:
-    """The import worker pools (started on first use; an upload starts them early, so they are ready when its
-    job runs), or [] where no process can be started: the steps then run in threads of this process."""
+    """The import worker pools (started on first use, and again after one broke; an upload starts them early, so
+    they are ready when its job runs), or [] where no process can be started: the steps then run in threads."""
     global _WORKER_POOLS
-    if _WORKER_POOLS is None:
-        try:
-            import concurrent.futures
-            import multiprocessing
-            context = multiprocessing.get_context("spawn")
-            _WORKER_POOLS = [concurrent.futures.ProcessPoolExecutor(1, mp_context=context, initializer=watch_server,
-                                                                    initargs=(os.getpid(),))
-                             for _ in range(IMPORT_WORKER_PROCESSES)]
-        except (OSError, ImportError) as e:           # e.g. no POSIX semaphores in a container
-            log.warning("import worker process unavailable, imports run in threads: %s", one_line(e))
-            _WORKER_POOLS = False
-    return _WORKER_POOLS or []
+    if _WORKER_POOLS is False:
+        return []
+    try:
+        import multiprocessing
+        context = multiprocessing.get_context("spawn")
+        _WORKER_POOLS = _WORKER_POOLS or [None] * IMPORT_WORKER_PROCESSES
+        for index, pool in enumerate(_WORKER_POOLS):
+            if pool is None:
+                _WORKER_POOLS[index] = concurrent.futures.ProcessPoolExecutor(
+                    1, mp_context=context, initializer=watch_server, initargs=(os.getpid(),))
+    except (OSError, ImportError) as e:               # e.g. no POSIX semaphores in a container
+        log.warning("import worker process unavailable, imports run in threads: %s", one_line(e))
+        _WORKER_POOLS = False
+        return []
+    return list(_WORKER_POOLS)
 
 
 def import_worker() -> Any:
@@ -4241,15 +4294,14 @@ class ImportWorkerSteps:
         self.key, self.start = uuid.uuid4().hex, (factory, args)
 
     async def next(self) -> Any:
-        from concurrent.futures.process import BrokenProcessPool
         factory, args = self.start or (None, ())
         self.start = None
         step = functools.partial(import_worker_step, self.key, factory, args)
+        worker = import_worker()
         try:
-            return await asyncio.get_running_loop().run_in_executor(import_worker(), step)
+            return await asyncio.get_running_loop().run_in_executor(worker, step)
         except BrokenProcessPool as e:
-            reset_import_workers()
-            raise ImportFailed(f"the import worker process stopped: {one_line(e)}") from e
+            raise replace_import_worker(worker, e) from e
 
     async def close(self) -> None:
         if self.start is None:
@@ -4257,11 +4309,13 @@ class ImportWorkerSteps:
                 await asyncio.get_running_loop().run_in_executor(import_worker(), import_worker_close, self.key)
 
 
-def reset_import_workers() -> None:
-    global _WORKER_POOLS
-    pools, _WORKER_POOLS = _WORKER_POOLS, None
-    for pool in pools or ():
-        pool.shutdown(wait=False, cancel_futures=True)
+def replace_import_worker(pool: Any, error: BaseException) -> ImportFailed:
+    """Drop a worker whose process died (the next use starts another; the others keep their generators), and
+    the error its job fails with."""
+    if _WORKER_POOLS and pool in _WORKER_POOLS:
+        _WORKER_POOLS[_WORKER_POOLS.index(pool)] = None
+    pool.shutdown(wait=False, cancel_futures=True)
+    return ImportFailed(f"an import worker process stopped: {one_line(error)}")
 
 
 def import_result(plan: ImportPlan, measurement: str, started: float) -> dict[str, Any]:
@@ -4413,9 +4467,9 @@ def ilp_check_open(sock: socket.socket) -> None:
 async def verify_import(app: web.Application, info: TableInfo, plan: ImportPlan, expected: int, before: int,
                         committed_txn: int | None) -> None:
     """Wait (bounded by STAGE1_QUESTDB_TIMEOUT_S) until QuestDB shows exactly the expected rows in the imported
-    range and has applied every commit. The count alone is not enough when rows replace stored ones: a
-    re-import of changed values into a DEDUP table keeps the count, so then (committed_txn given: the
-    sequencerTxn before the ILP close plus one) the commit the close makes must show too."""
+    range and has applied every commit. The count alone is not enough when rows replace others: a re-import of
+    changed values into a DEDUP table keeps the count, so then (committed_txn given: the sequencerTxn before the
+    ILP close plus one) the commit the close makes must show too."""
     if plan.min_us is None:
         return
     qdb, deadline = app[QDB], time.monotonic() + app[CONFIG].questdb_timeout_s
@@ -4821,7 +4875,8 @@ async def get_healthz(request: web.Request) -> web.Response:
 class DependencyProbes:
     """The health checks' probes, each answer reused for STAGE1_HEALTH_CACHE_MS (counted from the probe's start)
     and shared by the requests that arrive while it runs: a monitor polling every few ms then costs PostgreSQL
-    and QuestDB one probe a second, not a hundred, and an answer is never older than the setting."""
+    and QuestDB one probe a second, not a hundred. An answer is thus at most the setting plus one probe's time
+    (bounded by STAGE1_DEP_CHECK_TIMEOUT_MS) old."""
 
     def __init__(self, app: web.Application) -> None:
         self.app = app
@@ -5264,7 +5319,7 @@ async def body_limit_middleware(request: web.Request,
 
 async def postgres_ctx(app: web.Application) -> AsyncIterator[None]:
     pg = app[PG] = Postgres(app[CONFIG])
-    app[CHANGE_STAMPS] = ChangeStamps(pg)
+    app[CHANGE_VERSION] = ChangeVersion(pg)
     connector = asyncio.create_task(pg.connect_forever())
     yield
     connector.cancel()

@@ -274,8 +274,11 @@ def test_dotenv_is_not_read_at_import() -> None:
 def test_schema_statements_are_idempotent_text() -> None:
     """Every statement of the schema can run again on an existing database."""
     for statement in s1.schema_statements():
-        assert ("IF NOT EXISTS" in statement or "CREATE OR REPLACE" in statement or "ON CONFLICT" in statement
-                or statement.startswith("ALTER TABLE stage1_jobs SET"))
+        text = " ".join(statement.split())
+        assert ("IF NOT EXISTS" in text or text.startswith(("CREATE OR REPLACE TRIGGER", "DO $do$ BEGIN EXECUTE "
+                                                            "format($create$ CREATE OR REPLACE FUNCTION"))
+                or text.endswith("ON CONFLICT DO NOTHING") or text.startswith("ALTER TABLE stage1_jobs SET")
+                or text.endswith("ENABLE ALWAYS TRIGGER " + text.split()[2] + "_log_change")), text
 
 
 async def test_schema_applies_twice_and_records_version(pg_pool: aiopg.Pool) -> None:
@@ -569,11 +572,13 @@ async def test_health_probes_are_reused_for_the_cache_time(start_app: Any, monke
             probed[name] += 1
             return await probe(app)
         monkeypatch.setitem(s1.HEALTH_PROBES, name, counted)
-    client = await start_app(health_cache_ms=300)
+    client = await start_app(health_cache_ms=2000)
     bodies = await asyncio.gather(*(client.get("/api/health") for _ in range(10)), client.get("/readyz"))
     assert [b.status for b in bodies] == [200] * 11
     assert (probed["postgres"], probed["questdb"]) == (1, 1)
-    await asyncio.sleep(0.35)
+    probes = client.server.app[s1.HEALTH]
+    for name, (started, task) in list(probes.answers.items()):      # as if the cache time had passed
+        probes.answers[name] = (started - 2.0, task)
     assert (await client.get("/api/health")).status == 200 and probed["questdb"] == 2
     uncached = await start_app(health_cache_ms=0)
     for _ in range(3):
@@ -2189,6 +2194,9 @@ async def test_cache_sees_writes_that_bypass_the_server(client: Any, pg_pool: ai
     detail = await get_ok(client, f"/api/datasets/{dataset_id}")
     listed = (await get_ok(client, "/api/datasets"))["datasets"][0]
     assert (detail["symbol"], detail["run_count"]) == (listed["symbol"], listed["run_count"]) == ("ETHUSDT", 1)
+    await sql(pg_pool, "DELETE FROM datasets WHERE dataset_id = %s", (dataset_id,))
+    assert (await get_ok(client, "/api/datasets"))["count"] == 0
+    await assert_error(await client.get(f"/api/datasets/{dataset_id}"), 404, "dataset_not_found")
 
 
 async def test_cache_shows_an_open_transaction_only_once_committed(client: Any, pg_pool: aiopg.Pool) -> None:
@@ -2214,53 +2222,83 @@ async def test_cache_run_detail_follows_a_repost(client: Any) -> None:
     assert [f["fold_number"] for f in (await get_ok(client, f"/api/runs/{run_id}"))["folds"]] == [1, 2]
 
 
-async def test_change_stamps_share_the_next_query_never_the_running_one() -> None:
-    """Requests arriving while a stamps query runs share one later query (its snapshot follows their arrival);
+async def test_change_version_reads_share_the_next_query_never_the_running_one() -> None:
+    """Requests arriving while a version query runs share one later query (its snapshot follows their arrival);
     a failed query fails its waiters only, and the next read queries again."""
     gates: list[asyncio.Event] = []
 
-    class GatedPg:
-        async def fetchval(self, sql_text: str) -> str:
-            assert sql_text == s1.SQL_CHANGE_STAMPS
+    class GatedCursor:
+        async def execute(self, sql_text: str) -> None:
+            assert sql_text == s1.SQL_CHANGE_VERSION
             gates.append(gate := asyncio.Event())
             await gate.wait()
             if len(gates) == 3:
                 raise s1.ApiError(503, "postgres_unavailable", "down")
-            return f"stamps {len(gates)}"
 
-    stamps = s1.ChangeStamps(GatedPg())
-    first = asyncio.create_task(stamps.read())
+        async def fetchone(self) -> tuple[int, int]:
+            return 7, len(gates)
+
+    class GatedPg:
+        @contextlib.asynccontextmanager
+        async def cursor(self, dict_rows: bool = True) -> AsyncIterator[GatedCursor]:
+            yield GatedCursor()
+
+    versions = s1.ChangeVersion(GatedPg())
+    first = asyncio.create_task(versions.read())
     await eventually(lambda: asyncio.sleep(0, len(gates) == 1))
-    later = [asyncio.create_task(stamps.read()) for _ in range(5)]         # arrive while query 1 runs
+    later = [asyncio.create_task(versions.read()) for _ in range(5)]         # arrive while query 1 runs
     await asyncio.sleep(0.01)
     assert len(gates) == 1
     gates[0].set()
-    assert await first == "stamps 1"
+    assert await first == (7, 1)
     await eventually(lambda: asyncio.sleep(0, len(gates) == 2))
     gates[1].set()
-    assert await asyncio.gather(*later) == ["stamps 2"] * 5 and len(gates) == 2
-    failing = asyncio.create_task(stamps.read())
+    assert await asyncio.gather(*later) == [(7, 2)] * 5 and len(gates) == 2
+    failing = asyncio.create_task(versions.read())
     await eventually(lambda: asyncio.sleep(0, len(gates) == 3))
     gates[2].set()
     with pytest.raises(s1.ApiError):
         await failing
-    recovered = asyncio.create_task(stamps.read())
+    recovered = asyncio.create_task(versions.read())
     await eventually(lambda: asyncio.sleep(0, len(gates) == 4))
     gates[3].set()
-    assert await recovered == "stamps 4"
+    assert await recovered == (7, 4)
 
 
-def test_cache_bounds_its_bytes_and_forgets_older_stamps() -> None:
+async def test_cache_prunes_a_long_change_log_and_stays_fresh(client: Any, pg_pool: aiopg.Pool,
+                                                              monkeypatch: Any) -> None:
+    """Past CHANGE_LOG_PRUNE_AT rows a read empties the log and bumps the epoch (one transaction); the version
+    keeps growing and a write after the prune still shows in the next response."""
+    monkeypatch.setattr(s1, "CHANGE_LOG_PRUNE_AT", 3)
+    dataset_id = uid()
+    for symbol in ("A", "B", "C", "D", "E"):
+        await post_ok(client, "/api/datasets", {"dataset_id": dataset_id, "dataset_slug": "prune", "symbol": symbol},
+                      201 if symbol == "A" else 200)
+    (epoch_before,), = await sql(pg_pool, "SELECT epoch FROM stage1_change_epoch")
+    version = await client.server.app[s1.CHANGE_VERSION].read()
+    await eventually(lambda: sql(pg_pool, f"SELECT 1 FROM stage1_change_epoch WHERE epoch > {epoch_before}"))
+    assert (await sql(pg_pool, "SELECT count(*) FROM stage1_change_log")) == [(0,)]
+    assert await client.server.app[s1.CHANGE_VERSION].read() > version
+    assert (await get_ok(client, f"/api/datasets/{dataset_id}"))["symbol"] == "E"
+    await sql(pg_pool, "UPDATE datasets SET symbol = 'F' WHERE dataset_id = %s", (dataset_id,))
+    assert (await get_ok(client, f"/api/datasets/{dataset_id}"))["symbol"] == "F"
+
+
+def test_cache_bounds_its_bytes_and_keeps_only_the_newest_version(monkeypatch: Any) -> None:
     cache = s1.ResponseCache(max_bytes=10)
-    cache.put("a:1", "x", b"123456")
-    cache.put("a:1", "y", b"1234")
-    assert (cache.get("a:1", "x"), cache.get("a:1", "y"), cache.get("a:2", "x")) == (b"123456", b"1234", None)
-    cache.put("a:1", "z", b"12")                    # over 10 bytes: the oldest entry goes
-    assert (cache.get("a:1", "x"), cache.get("a:1", "z"), cache.size) == (None, b"12", 6)
-    cache.put("a:2", "y", b"9")                     # newer stamps: everything older is dropped
-    assert (cache.get("a:2", "z"), cache.get("a:2", "y"), cache.size) == (None, b"9", 1)
-    cache.put(None, "n", b"1")                      # no stamps (table emptied by hand): never cached
+    cache.put((1, 1), "x", b"123456")
+    cache.put((1, 1), "y", b"1234")
+    assert (cache.get((1, 1), "x"), cache.get((1, 1), "y"), cache.get((1, 2), "x")) == (b"123456", b"1234", None)
+    cache.put((1, 1), "z", b"12")                   # over 10 bytes: the oldest entry goes
+    assert (cache.get((1, 1), "x"), cache.get((1, 1), "z"), cache.size) == (None, b"12", 6)
+    cache.put((2, 0), "y", b"9")                    # a newer version: everything older is dropped
+    assert (cache.get((2, 0), "z"), cache.get((2, 0), "y"), cache.size) == (None, b"9", 1)
+    cache.put((1, 5), "z", b"8")                    # a slow build of an older version is not stored
+    assert (cache.get((2, 0), "y"), cache.get((1, 5), "z")) == (b"9", None)
+    cache.put(None, "n", b"1")                      # no version (the epoch row is gone): never cached
     assert cache.get(None, "n") is None
+    monkeypatch.setattr(s1, "RESPONSE_CACHE_MAX_AGE_S", 0.0)
+    assert cache.get((2, 0), "y") is None           # older than the age bound
 
 
 # --- Simulations ---------------------------------------------------------------------------------------------
@@ -2573,6 +2611,16 @@ async def test_import_overflowing_number_is_stored_as_null(start_app: Any, tmp_p
     assert [r["v"] for r in await qdb_rows(f'SELECT v FROM "{table}"')] == [1.5, None, 2000.0, 0.0, None, 0.002]
 
 
+async def test_import_text_after_an_overflowing_number_makes_a_text_column(start_app: Any, tmp_path: Path) -> None:
+    """A column holding 1e400 and, later in the batch, text is STRING: every cell is checked, not only those
+    before the first overflow."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    job = await import_sync(client, table, "timestamp_unix,v\n1700000000,1e400\n1700000060,abc\n")
+    assert job["status"] == "COMPLETED", job
+    assert job["result"]["columns"] == [{"name": "v", "type": "STRING"}]
+    assert [r["v"] for r in await qdb_rows(f'SELECT v FROM "{table}"')] == ["1e400", "abc"]
+
+
 def test_import_three_digit_exponents_are_found_in_either_case() -> None:
     assert [s1.out_of_double_range(text) for text in ("1e400", "1E-400", "2,-1e+308\n", "1e99,2E10", "7.5e-12")] == \
         [True, True, True, False, False]
@@ -2623,6 +2671,31 @@ async def test_import_twice_never_duplicates_rows(start_app: Any, tmp_path: Path
     assert job["status"] == "COMPLETED" and job["result"]["rows_verified"] == 4, job
     assert await qdb_count(table) == 4
     assert (await qdb_rows(f'SELECT prediction FROM "{table}" LIMIT 1')) == [{"prediction": 9.5}]
+
+
+@pytest.mark.parametrize(("second", "waits"), [("timestamp_unix,v\n1700000300,5\n", False),
+                                                ("timestamp_unix,v\n1700000000,7\n", True),
+                                                ("timestamp_unix,v\n1700000600,1\n1700000600,2\n", True)],
+                         ids=["new-keys", "stored-key", "key-twice-in-file"])
+async def test_import_waits_for_the_close_commit_only_when_rows_replace_others(
+        start_app: Any, tmp_path: Path, monkeypatch: Any, second: str, waits: bool) -> None:
+    """The count proves rows that add one; a row replacing a stored row, or an earlier row of its own file,
+    leaves the count as it is, so then verification also waits for the commit the ILP close makes."""
+    calls: list[int | None] = []
+    verify = s1.verify_import
+
+    async def spy(app: Any, info: Any, plan: Any, expected: int, before: int, committed_txn: int | None) -> None:
+        calls.append(committed_txn)
+        await verify(app, info, plan, expected, before, committed_txn)
+
+    monkeypatch.setattr(s1, "verify_import", spy)
+    client, table = await import_client(start_app, tmp_path), table_name()
+    assert (await import_sync(client, table, "timestamp_unix,v\n1700000000,1\n"))["status"] == "COMPLETED"
+    job = await import_sync(client, table, second)
+    assert job["status"] == "COMPLETED", job
+    assert (calls[1] is not None) == waits
+    assert (await qdb_rows(f'SELECT v FROM "{table}" ORDER BY timestamp DESC LIMIT 1'))[0]["v"] == \
+        float(second.strip().rsplit(",", 1)[1])
 
 
 async def test_import_overlapping_range_counts_only_new_keys(start_app: Any, tmp_path: Path) -> None:
@@ -2900,13 +2973,13 @@ def scan_summary(plan: s1.ImportPlan) -> tuple[Any, ...]:
     """What pass 1 hands to pass 2 and to the job's result."""
     s1.settle_types(plan)
     columns = [(c.qtype, c.raw_ok if c.kind == "double" else None) for c in plan.columns]
-    return (plan.rows_total, plan.rows_rejected, plan.error_texts(), list(plan.keys), plan.min_us, plan.max_us,
-            columns)
+    keys = sorted(plan.keys) if isinstance(plan.keys, set) else list(plan.keys)
+    return plan.rows_total, plan.rows_rejected, plan.error_texts(), keys, plan.min_us, plan.max_us, columns
 
 
-def scan_in_pieces(path: Path, header: list[str], piece_bytes: int) -> s1.ImportPlan | None:
+def scan_in_pieces(path: Path, start: s1.ImportPlan, piece_bytes: int) -> s1.ImportPlan | None:
     """Pass 1 as scan_pieces runs it (pieces scanned from one starting plan, merged in order), in this process."""
-    start = s1.plan_import(header, None, [])
+    header = start.header
     merged, lines = copy.deepcopy(start), 1
     for piece in s1.file_pieces(path, piece_bytes, len(header)):
         if (scanned := s1.scan_piece(copy.deepcopy(start), path, piece)) is None:
@@ -2918,13 +2991,16 @@ def scan_in_pieces(path: Path, header: list[str], piece_bytes: int) -> s1.Import
 
 def test_import_pass_one_in_pieces_equals_one_pass(tmp_path: Path) -> None:
     """Cut into pieces, pass 1 learns exactly what one pass learns: counts, rejected lines (numbered across
-    pieces), keys, time range and column types (a column turning float or text late, empty cells, CRLF, blank
-    lines); a file whose rows may span lines (a quote, a bare CR) is never cut."""
+    pieces), keys (also with dedup_keys), time range and column types (new columns turning float or text late,
+    columns of an existing table, empty cells, 400-digit numbers, CRLF, blank lines); a file whose rows may span
+    lines (a quote, a bare CR, also in the header) is never cut."""
     import random
 
     rng = random.Random(11)
-    values = ["1", "25", "-3", "2.5", "-0.125", "7e-5", "", "1E3"]
-    for trial in range(120):
+    values = ["1", "25", "-3", "2.5", "-0.125", "7e-5", "", "1E3", "9" * 400, "0." + "0" * 300 + "1"]
+    stored = s1.TableInfo(name="t", columns={"timestamp": "TIMESTAMP", "a": "DOUBLE", "b": "LONG"},
+                          designated="timestamp", wal=True, dedup=True)
+    for trial in range(160):
         end = rng.choice(["\n", "\r\n"])
         lines = ["timestamp_ms,a,b,c"]
         for row in range(rng.randint(20, 200)):
@@ -2944,13 +3020,16 @@ def test_import_pass_one_in_pieces_equals_one_pass(tmp_path: Path) -> None:
             lines[rng.randrange(1, len(lines))] += ',"q"'
         if trial % 15 == 0:
             lines[rng.randrange(1, len(lines))] += "\r"
+        if trial % 15 == 7:
+            lines[0] += "\r" + lines.pop(1)                # the header line ends at a bare CR
         text = end.join(lines) + rng.choice([end, ""])
         path = tmp_path / f"p{trial}.csv"
         path.write_text(text, newline="")
-        header = lines[0].split(",")
-        *_, whole = s1.scan_steps(s1.plan_import(header, None, []), path, 1000)
+        header = ["timestamp_ms", "a", "b", "c"]
+        start = s1.plan_import(header, stored if trial % 4 == 2 else None, ["a"] if trial % 4 == 1 else [])
+        *_, whole = s1.scan_steps(copy.deepcopy(start), path, 1000)
         for piece_bytes in (7, 64, 500):
-            pieces = scan_in_pieces(path, header, piece_bytes)
+            pieces = scan_in_pieces(path, start, piece_bytes)
             if '"' in text or "\r" in text.replace("\r\n", ""):
                 assert pieces is None or len(s1.file_pieces(path, piece_bytes, 4)) <= 1, (text, piece_bytes)
             elif len(text) >= 2 * piece_bytes:
@@ -2975,6 +3054,10 @@ async def test_import_in_pieces_on_the_worker_processes(start_app: Any, tmp_path
     """A file cut into pieces (small pieces here) is checked by the worker processes: skipped rows are reported
     with their real line numbers and every good row is verified in QuestDB; one with a quote is read whole."""
     monkeypatch.setattr(s1, "IMPORT_PIECE_BYTES", 2000)
+    merged: list[int] = []
+    merge_scan = s1.merge_scan
+    monkeypatch.setattr(s1, "merge_scan", lambda plan, piece, lines: merged.append(lines) or merge_scan(
+        plan, piece, lines))
     proxy = FlakyIlp(cut_after=10**12)                 # cuts nothing: counts the ILP connections (pass 2 has one)
     await proxy.up()
     client, table = await import_client(start_app, tmp_path, questdb_ilp_port=proxy.port), table_name()
@@ -2988,7 +3071,7 @@ async def test_import_in_pieces_on_the_worker_processes(start_app: Any, tmp_path
     assert job["status"] == "COMPLETED", job
     assert job["result"]["errors"] == ["line 702: timestamp 'bad' is empty, unparsable or outside 1970-2262",
                                        "line 1402: expected 3 fields, got 4"]
-    assert (job["result"]["rows_verified"], proxy.connections) == (1498, 1)
+    assert (job["result"]["rows_verified"], proxy.connections) == (1498, 1) and len(merged) > 10
     assert await qdb_rows(f'SELECT count() n, sum(n) s FROM "{table}"') == \
         [{"n": 1498, "s": sum(range(1500)) - 700 - 1400}]
     assert [c["type"] for c in job["result"]["columns"]] == ["DOUBLE", "LONG"]
