@@ -31,4 +31,4 @@ test: venv services
 	$(PY) -m pytest -q test_stage1_server.py || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest: no tests collected" >&2; exit $$rc; }
 
 bench: venv
-	for f in bench/*.py; do [ -e "$$f" ] || continue; echo "== $$f"; $(PY) "$$f" || exit 1; done
+	for f in bench/[!_]*.py; do [ -e "$$f" ] || continue; echo "== $$f"; $(PY) "$$f" || exit 1; done

@@ -28,7 +28,6 @@ import asyncio
 import json
 import os
 import random
-import signal
 import socket
 import statistics
 import subprocess
@@ -42,6 +41,8 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+
+from _process import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -96,13 +97,7 @@ class Process:
         raise SystemExit(f"{self.log_path.stem} not ready within 60 s; see {self.log_path}")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc)
 
 
 def start_server(name: str) -> Process:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -32,6 +31,7 @@ import aiopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import stage1_server as s1  # noqa: E402
+from _process import stop  # noqa: E402
 
 DSN = os.environ.get("BENCH_PG_DSN", "postgresql://stage1:stage1@127.0.0.1:5432/stage1_bench")
 PICKUP_JOBS = int(os.environ.get("BENCH_PICKUP_JOBS", "500"))
@@ -107,13 +107,7 @@ class Server:
         raise SystemExit(f"server not ready within 60 s; see {self.log_path}")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc)
 
 
 async def pickup(pool: aiopg.Pool, count: int) -> tuple[list[float], list[float]]:
