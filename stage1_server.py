@@ -737,7 +737,7 @@ SCHEMA_TABLES: dict[str, tuple[list[tuple[str, str]], list[str]]] = {
 # adds a row of its own, so writers never wait for each other here. SECURITY DEFINER lets a role that may write
 # only those tables log; its search_path is pinned to this schema, with pg_temp last.
 CACHED_TABLES = ("datasets", "walkforward_runs", "walkforward_folds", "simulation_runs")
-CHANGE_LOG_PRUNE_AT = 10_000            # rows in the log before a read asks for a prune
+CHANGE_LOG_PRUNE_AT = 1_000             # rows in the log before a read asks for a prune (counted per read)
 RESPONSE_CACHE_MAX_AGE_S = 60.0
 SQL_CHANGE_LOG_FUNCTION = """
     DO $do$ BEGIN EXECUTE format($create$
