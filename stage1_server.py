@@ -4216,7 +4216,7 @@ def ilp_chunks(plan: ImportPlan, table: str, path: Path, size: int) -> Iterator[
             yield b"".join(parts), rows
 
 
-# The import worker process. Reading, checking, formatting and sending a large CSV holds a GIL for seconds; in
+# The import worker processes. Reading, checking, formatting and sending a large CSV holds a GIL for seconds; in
 # this process that GIL is the event loop's, and every request would wait for it (bench/bench_import.py: with the
 # import in a thread, /api/health took p50 25 ms, p99 110 ms; in the worker, 10 ms and 86 ms; idle, 7 and 15).
 # Spawned children of each server process (IMPORT_WORKER_PROCESSES, each its own one-process pool) do this work:
@@ -4288,7 +4288,7 @@ def import_worker_close(key: str) -> None:
 
 
 class ImportWorkerSteps:
-    """A generator of import work that runs in the import worker process, a step per next()."""
+    """A generator of import work that runs in the first import worker process, a step per next()."""
 
     def __init__(self, factory: Callable[..., Iterator[Any]], *args: Any) -> None:
         self.key, self.start = uuid.uuid4().hex, (factory, args)
