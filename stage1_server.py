@@ -1133,7 +1133,8 @@ SQL_UPDATE_DATASET_STATS = """
         ohlcv_first_ts = to_timestamp(%(ohlcv_first)s::bigint / 1000.0), ohlcv_last_ts = to_timestamp(%(ohlcv_last)s::bigint / 1000.0),
         indicator_first_ts = to_timestamp(%(indicator_first)s::bigint / 1000.0),
         indicator_last_ts = to_timestamp(%(indicator_last)s::bigint / 1000.0),
-        metadata = COALESCE(metadata, '{}'::jsonb) || %(manifest)s
+        metadata = CASE WHEN jsonb_typeof(metadata) = 'object' THEN metadata ELSE %(stored_manifest)s END
+                   || %(manifest)s
     WHERE dataset_id = %(dataset_id)s
     RETURNING dataset_id
 """
@@ -1170,7 +1171,7 @@ class Postgres:
                 self.pool, self.last_error = pool, None
                 self.connected.set()
                 log.info("postgres connected attempt=%d schema_version=%d", attempt, SCHEMA_VERSION)
-            except PG_DOWN_ERRORS as e:
+            except (*PG_DOWN_ERRORS, psycopg2.Error) as e:    # also a schema the role may not create
                 self.last_error = one_line(e)
                 log.warning("postgres unavailable attempt=%d error=%s retry_in_s=%.1f",
                             attempt, self.last_error, delay)
@@ -1508,11 +1509,18 @@ async def table_write_lock(app: web.Application, table: str,
             elif time.monotonic() > deadline:
                 raise ApiError(503, "questdb_timeout", f"table {table} is busy with another writer; retry later")
             await asyncio.sleep(0.2)
+        body_error = None
         try:
             yield
+        except PG_DOWN_ERRORS as e:       # the body's own (a file, QuestDB): kept from cursor()'s 503 translation
+            body_error = e
         finally:
-            with contextlib.suppress(ApiError, *PG_DOWN_ERRORS):
+            try:
                 await cur.execute(SQL_TABLE_UNLOCK, key)
+            except (ApiError, *PG_DOWN_ERRORS):
+                cur.connection.close()     # never back to the pool still holding the session lock
+    if body_error is not None:
+        raise body_error
 
 
 async def wal_state(qdb: QuestDB, table: str) -> dict[str, Any] | None:
@@ -2723,7 +2731,9 @@ async def refresh_dataset_stats(app: web.Application, dataset_id: str, written: 
         return None
     stats = {kind: bounds or (0, None, None) for kind, bounds in stats.items()}
     manifest = dict(zip(MANIFEST_STAT_KEYS[written], stats[written])) if written else {}
-    params = {"dataset_id": dataset_id, "manifest": pg_json(manifest)}
+    # An old row's manifest held as a JSON string is merged as the object it spells (|| would make an array).
+    params = {"dataset_id": dataset_id, "manifest": pg_json(manifest),
+              "stored_manifest": pg_json(as_object(row["metadata"]))}
     for kind, (count, first, last) in stats.items():
         params.update({f"{kind}_count": count, f"{kind}_first": first, f"{kind}_last": last})
     try:
@@ -3196,7 +3206,7 @@ async def dataset_manifest(app: web.Application, dataset: Mapping[str, Any]) -> 
     """The manifest of §3.2.5: the stored metadata overlaid with the dataset's current values; actual table
     counts and bounds when QuestDB answers, else the stored ones."""
     ohlcv, indicator = dataset_tables(dataset)
-    manifest = dict(dataset.get("metadata") or {})
+    manifest = as_object(dataset.get("metadata"))
     try:
         stats = await dataset_table_stats(app[QDB], {"ohlcv": ohlcv, "indicator": indicator})
     except ApiError:
@@ -4899,8 +4909,9 @@ async def check_questdb(app: web.Application) -> dict[str, Any]:
 
 
 async def pending_jobs(app: web.Application) -> int | None:
+    timeout_s = app[CONFIG].dep_check_timeout_ms / 1000
     with contextlib.suppress(Exception):
-        return int(await app[PG].fetchval(SQL_PENDING_COUNT))
+        return int(await asyncio.wait_for(app[PG].fetchval(SQL_PENDING_COUNT), timeout_s))
     return None
 
 
@@ -4936,10 +4947,11 @@ def worker_health(app: web.Application) -> dict[str, Any]:
 async def get_api_health(request: web.Request) -> web.Response:
     """Always 200 (§3.1.3): the body says which dependency is down; readiness belongs to /readyz."""
     app, probes = request.app, request.app[HEALTH]
-    postgres, questdb = await asyncio.gather(probes.get("postgres"), probes.get("questdb"))
+    postgres, questdb, pending = await asyncio.gather(probes.get("postgres"), probes.get("questdb"),
+                                                      probes.get("pending_jobs"))
     worker = worker_health(app)
     if postgres["status"] == "up" and worker["status"] != "disabled":
-        worker["queue_depth"] = await probes.get("pending_jobs") or 0
+        worker["queue_depth"] = pending or 0
     healthy = postgres["status"] == questdb["status"] == "up" and worker["status"] in ("running", "disabled")
     return json_response({
         "status": "healthy" if healthy else "degraded", "timestamp": iso(utc_now()),
@@ -5266,6 +5278,12 @@ def cors_middleware(origins: tuple[str, ...]) -> Any:
     return cors
 
 
+def normalized_path(path: str) -> str:
+    """The path without repeated or trailing slashes."""
+    path = re.sub(r"/{2,}", "/", path)
+    return path[:-1] if len(path) > 1 and path.endswith("/") else path
+
+
 @web.middleware
 async def slash_middleware(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
                            ) -> web.StreamResponse:
@@ -5273,9 +5291,7 @@ async def slash_middleware(request: web.Request, handler: Callable[[web.Request]
     builds such paths when its base URL ends in '/', and it does not follow redirects)."""
     if request.match_info.http_exception is None:
         return await handler(request)
-    path = re.sub(r"/{2,}", "/", request.path)
-    if len(path) > 1 and path.endswith("/"):
-        path = path[:-1]
+    path = normalized_path(request.path)
     if path == request.path:
         return await handler(request)
     alternative = request.clone(rel_url=request.rel_url.with_path(path))
@@ -5300,7 +5316,7 @@ async def expect_continue(request: web.Request) -> web.StreamResponse | None:
 
 def body_limit(request: web.Request) -> int:
     config = request.app[CONFIG]
-    return config.max_upload_bytes if request.path in UPLOAD_PATHS else config.max_body_bytes
+    return config.max_upload_bytes if normalized_path(request.path) in UPLOAD_PATHS else config.max_body_bytes
 
 
 @web.middleware
@@ -5335,7 +5351,7 @@ async def questdb_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def sweep_uploads(app: web.Application) -> None:
-    """Delete uploads that no unfinished job needs (at start-up, then from the supervisor)."""
+    """Delete uploads that no unfinished job needs (at start-up, then every few minutes)."""
     await app[PG].connected.wait()
     try:
         rows = await app[PG].fetchall(SQL_UPLOAD_REFERENCES)
@@ -5351,7 +5367,10 @@ async def sweep_uploads(app: web.Application) -> None:
 
 async def sweep_uploads_forever(app: web.Application, every_s: float = 300.0) -> None:
     while True:
-        await sweep_uploads(app)
+        try:
+            await sweep_uploads(app)
+        except Exception as e:                 # e.g. an unreadable upload folder: try again next time
+            log.warning("upload sweep failed error=%s", one_line(e))
         await asyncio.sleep(every_s)
 
 

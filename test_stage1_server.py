@@ -1756,6 +1756,19 @@ async def test_rows_table_written_by_another_program(client: Any) -> None:
     assert (await qdb_rows(f"SELECT dedup FROM tables() WHERE table_name = '{table}'")) == [{"dedup": True}]
 
 
+async def test_manifest_of_a_legacy_string_row_survives_reads_and_appends(client: Any, pg_pool: aiopg.Pool) -> None:
+    """A manifest stored as a JSON string (an old row) serves GET manifest, and an append's statistics are
+    merged into the object it spells instead of turning the column into an array."""
+    dataset_id, slug = uid(), new_slug()
+    await sql(pg_pool, "INSERT INTO datasets (dataset_id, dataset_slug, metadata) VALUES (%s, %s, to_jsonb(%s::text))",
+              (dataset_id, slug, json.dumps({"note": "kept"})))
+    assert (await get_ok(client, f"/api/datasets/{dataset_id}/manifest"))["note"] == "kept"
+    await post_ok(client, f"/api/datasets/{dataset_id}/ohlcv/append", {"rows": ohlcv_rows(0, 3)}, 200)
+    (stored,), = await sql(pg_pool, "SELECT metadata FROM datasets WHERE dataset_id = %s", (dataset_id,))
+    assert stored["note"] == "kept" and stored["ohlcv_rows"] == 3
+    assert (await get_ok(client, f"/api/datasets/{dataset_id}"))["metadata"]["note"] == "kept"
+
+
 async def test_manifest_overlays_current_values(client: Any) -> None:
     """The manifest keeps posted keys and sets the standard ones from the dataset and its stored rows."""
     dataset_id, slug = await new_dataset(client)
@@ -2705,6 +2718,17 @@ async def test_import_overlapping_range_counts_only_new_keys(start_app: Any, tmp
     job = await import_sync(client, table, "timestamp_unix,v\n1700000000,1\n1700000060,2\n1700000120,3\n")
     assert job["status"] == "COMPLETED", job
     assert await qdb_count(table) == 3
+
+
+async def test_table_write_lock_passes_the_writers_own_errors_through(client: Any) -> None:
+    """A file or QuestDB error inside the lock stays what it is (not a 503 about PostgreSQL), and the lock is
+    free again afterwards."""
+    app, table = client.server.app, table_name()
+    with pytest.raises(FileNotFoundError):
+        async with s1.table_write_lock(app, table):
+            raise FileNotFoundError("upload gone")
+    async with s1.table_write_lock(app, table):
+        pass
 
 
 async def test_concurrent_imports_into_one_table_both_verify(start_app: Any, tmp_path: Path) -> None:
