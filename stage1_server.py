@@ -3413,7 +3413,8 @@ def open_csv(path: Path) -> Any:
 
 
 def check_csv_header(path: Path, spec: ImportRequest) -> None:
-    """400 before anything is queued: no data, bad or duplicate header names, missing required columns."""
+    """400 before anything is queued: no data, bad or duplicate header names, missing required columns, no value
+    column."""
     try:
         with open_csv(path) as text:
             reader = csv.reader(text)
@@ -3437,6 +3438,8 @@ def check_csv_header(path: Path, spec: ImportRequest) -> None:
         extra = {} if missing[0] != "timestamp_unix" else {"timestamp_columns": list(TIMESTAMP_ALIASES)}
         raise bad_request("missing_columns", f"CSV is missing required columns: {', '.join(missing)}",
                           missing_fields=missing, **extra)
+    if all(name in TIMESTAMP_ALIASES for name in header):      # ILP cannot write a line without a field
+        raise bad_request("invalid_csv", "CSV has no value columns besides the timestamp")
 
 
 async def enqueue_import(app: web.Application, spec: ImportRequest, path: Path) -> dict[str, Any]:
@@ -3710,7 +3713,8 @@ def column_pattern(index: int) -> re.Pattern[str]:
 def scan_plain(plan: ImportPlan, batch: CsvBatch) -> bool:
     """Pass 1 over a plain slice of numbers from its token classes alone: integer timestamps, and cells every
     column takes as they are (new columns are only narrowed). False leaves the slice to the cell-by-cell path:
-    other cells, integers a LONG candidate must range-check, dedup keys, or a timestamp out of range."""
+    other cells, integers a LONG candidate or a stored integer column must range-check, dedup keys, or a
+    timestamp out of range."""
     if plan.dedup_keys or out_of_double_range(batch.text):
         return False
     if (classes := token_classes(batch.text, batch.width, batch.rows)) is None:
@@ -3727,7 +3731,7 @@ def scan_plain(plan: ImportPlan, batch: CsvBatch) -> bool:
             if seen and ints and "long" in column.maybe:
                 return False
             narrowed.append((column, seen, ints))
-        elif not (column.kind == "double" or column.kind == "long" and ints):
+        elif column.kind != "double":        # a stored integer column checks each value against its range
             return False
     limit = csv.field_size_limit()
     if len(batch.text) > limit and max(map(len, batch.text.split("\n"))) > limit:
@@ -3815,7 +3819,7 @@ def infer_column(plan: ColumnPlan, cells: list[str]) -> None:
     if "long" in plan.maybe:
         try:
             ints = list(map(int, values))
-            if min(ints) < INT64[0] or max(ints) > INT64[1]:
+            if min(ints) < INTEGER_RANGES["LONG"][0] or max(ints) > INTEGER_RANGES["LONG"][1]:
                 plan.maybe.discard("long")
         except ValueError:
             plan.maybe.discard("long")
@@ -3846,19 +3850,19 @@ def settle_types(plan: ImportPlan) -> None:
 
 def convert_cells(column: ColumnPlan, cells: list[str]) -> tuple[list[str | None], set[int]]:
     """ILP field text (`name=value`, or a tag value) for each cell; None for null; plus the bad cell indices."""
-    prefix, bad = column.prefix, set()
+    prefix, bad, formatter = column.prefix, set(), cell_formatter(column)
     if column.kind == "double" and column.raw_ok:
         return [prefix + c if c else None for c in cells], bad
     if column.kind == "long" and all(cells):
         with contextlib.suppress(ValueError):
-            return [f"{prefix}{value}i" for value in map(int, cells)], bad
+            return [f"{prefix}{value}i" for value in checked_ints(column, cells)], bad
     out: list[str | None] = []
     for index, cell in enumerate(cells):
         if not cell:
             out.append(None)
             continue
         try:
-            out.append(CELL_FORMATTERS[column.kind](prefix, cell))
+            out.append(formatter(prefix, cell))
         except ValueError:
             out.append(None)
             bad.add(index)
@@ -3884,13 +3888,34 @@ def _symbol_cell(prefix: str, cell: str) -> str:
 
 
 ILP_TAG_ESCAPES = str.maketrans({"\\": "\\\\", " ": "\\ ", ",": "\\,", "=": "\\="})
-CELL_FORMATTERS: dict[str, Callable[[str, str], str | None]] = {
+CELL_FORMATTERS: dict[str, Callable[[str, str], str | None]] = {     # "long": cell_formatter()
     "double": _double_cell,
-    "long": lambda prefix, cell: f"{prefix}{int(cell)}i",
     "boolean": _bool_cell,
     "string": lambda prefix, cell: prefix + '"' + cell.translate(ILP_STRING_ESCAPES) + '"',
     "symbol": _symbol_cell,
 }
+
+
+# Integer column types and what ILP may write to them: the least value of LONG and INT is QuestDB's null.
+INTEGER_RANGES = {"LONG": (-(2**63) + 1, 2**63 - 1), "INT": (-(2**31) + 1, 2**31 - 1),
+                  "SHORT": (-(2**15), 2**15 - 1), "BYTE": (-128, 127)}
+
+
+def checked_ints(column: ColumnPlan, cells: Iterable[str]) -> list[int]:
+    """The cells as integers of the column's type; ValueError when one is not an integer or out of its range
+    (QuestDB rejects such a line, and a rejected line costs the whole ILP connection)."""
+    values = list(map(int, cells))
+    low, high = INTEGER_RANGES[column.qtype]
+    if values and (min(values) < low or max(values) > high):
+        raise ValueError(f"outside {column.qtype}")
+    return values
+
+
+def cell_formatter(column: ColumnPlan) -> Callable[[str, str], str | None]:
+    """ILP text of one non-empty cell of the column; ValueError for a cell it cannot take."""
+    if column.kind == "long":
+        return lambda prefix, cell: f"{prefix}{checked_ints(column, [cell])[0]}i"
+    return CELL_FORMATTERS[column.kind]
 
 
 def scan_column(column: ColumnPlan, cells: list[str]) -> set[int]:
@@ -3907,7 +3932,7 @@ def scan_column(column: ColumnPlan, cells: list[str]) -> set[int]:
             column.raw_ok = False
         else:
             return set()
-    formatter, bad = CELL_FORMATTERS[column.kind], set()
+    formatter, bad = cell_formatter(column), set()
     for index, cell in enumerate(cells):
         if cell:
             try:
@@ -4009,7 +4034,7 @@ def plain_fields(plan: ImportPlan, cols: list[list[str]], batch: CsvBatch
             out.append((column.prefix, cells, ""))
         elif column.kind == "long":
             try:
-                out.append((column.prefix, list(map(str, map(int, cells))), "i"))
+                out.append((column.prefix, list(map(str, checked_ints(column, cells))), "i"))
             except ValueError:
                 return None
         else:

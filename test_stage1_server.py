@@ -2676,6 +2676,23 @@ async def test_import_into_existing_table_converts_to_its_types(start_app: Any, 
     assert (await qdb_rows(f"SELECT dedup FROM tables() WHERE table_name = '{table}'")) == [{"dedup": True}]
 
 
+async def test_import_checks_integers_against_the_stored_column_type(start_app: Any, tmp_path: Path) -> None:
+    """An integer outside an existing INT or LONG column's range is a rejected row (QuestDB would reject the
+    line and drop the connection), found before anything is sent."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    await qdb_rows(f'CREATE TABLE "{table}" (timestamp TIMESTAMP, i INT, n LONG) TIMESTAMP(timestamp) '
+                   "PARTITION BY DAY WAL")
+    data = ("timestamp_unix,i,n\n1700000000,7,8\n1700000060,3000000000,1\n"
+            "1700000120,1,99999999999999999999\n1700000180,-5,-9\n")
+    job = await import_sync(client, table, data)
+    assert job["status"] == "FAILED" and job["result"]["rows_written"] == 0 and await qdb_count(table) == 0
+    job = await import_sync(client, table, data, on_error="skip")
+    assert job["status"] == "COMPLETED", job
+    assert job["result"]["errors"] == ["line 3: i: '3000000000' is not a valid INT",
+                                       "line 4: n: '99999999999999999999' is not a valid LONG"]
+    assert (await qdb_rows(f'SELECT i, n FROM "{table}"')) == [{"i": 7, "n": 8}, {"i": -5, "n": -9}]
+
+
 async def test_import_twice_never_duplicates_rows(start_app: Any, tmp_path: Path) -> None:
     """DEDUP on the designated timestamp: a repeated import leaves the same rows, last values win."""
     client, table = await import_client(start_app, tmp_path), table_name()
@@ -2802,6 +2819,7 @@ async def test_orphan_uploads_are_removed_at_start(start_app: Any, tmp_path: Pat
     ({"measurement": "m", "data": ""}, "invalid_csv", {}),
     ({"measurement": "m", "data": "timestamp_unix,v\n"}, "invalid_csv", {}),
     ({"measurement": "m", "data": "timestamp_unix,v,v\n1,2,3\n"}, "invalid_csv", {}),
+    ({"measurement": "m", "data": "timestamp_unix\n1700000000\n"}, "invalid_csv", {}),
     ({"measurement": "m", "data": "timestamp_unix,a/b\n1,2\n"}, "invalid_column", {}),
     ({"measurement": "m", "data": "time,v\n1,2\n"}, "missing_columns",
      {"missing_fields": ["timestamp_unix"], "timestamp_columns": ["timestamp_unix", "timestamp_ms", "timestamp", "ts"]}),
