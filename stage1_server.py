@@ -2128,8 +2128,8 @@ def merge_dataset(stored: Mapping[str, Any], post: DatasetPost, dataset_id: str)
     return row
 
 
-async def upsert_dataset(pg: Postgres, post: DatasetPost) -> tuple[str, bool]:
-    """Create or merge one dataset in one transaction; returns (dataset_id, created)."""
+async def upsert_dataset(pg: Postgres, post: DatasetPost) -> tuple[dict[str, Any], bool]:
+    """Create or merge one dataset in one transaction; returns (the row as stored, created)."""
     async with pg.transaction() as cur:
         dataset_id = post.dataset_id
         if dataset_id is None:
@@ -2142,7 +2142,7 @@ async def upsert_dataset(pg: Postgres, post: DatasetPost) -> tuple[str, bool]:
         await cur.execute(SQL_LOCK_DATASET, {"dataset_id": dataset_id})
         row = merge_dataset(await cur.fetchone(), post, dataset_id)
         await cur.execute(SQL_UPDATE_DATASET, {**row, "metadata": pg_json(row["metadata"])})
-    return dataset_id, created
+    return row, created
 
 
 async def load_dataset(pg: Postgres, dataset_id: str) -> dict[str, Any] | None:
@@ -2706,16 +2706,20 @@ MANIFEST_STAT_KEYS = {"ohlcv": ("ohlcv_rows", "first_ohlcv_timestamp_ms", "last_
                       "indicator": ("indicator_rows", "first_indicator_timestamp_ms", "last_indicator_timestamp_ms")}
 
 
-async def dataset_table_stats(qdb: QuestDB, tables: dict[str, str]
+async def dataset_table_stats(qdb: QuestDB, tables: dict[str, str], known: TableInfo | None = None
                               ) -> dict[str, tuple[int, int | None, int | None] | None]:
-    """(count, first ms, last ms) of each of a dataset's tables, None for a table that does not exist."""
-    infos = await asyncio.gather(*(table_info(qdb, name) for name in tables.values()))
+    """(count, first ms, last ms) of each of a dataset's tables, None for a table that does not exist; `known`
+    is the metadata of one of them that the caller has just read (an append's table)."""
+    async def info_of(name: str) -> TableInfo | None:
+        return known if known is not None and known.name.lower() == name.lower() else await table_info(qdb, name)
+
+    infos = await asyncio.gather(*map(info_of, tables.values()))
     bounds = await asyncio.gather(*(table_bounds(qdb, info) for info in infos))
     return {kind: (bound if info is not None else None) for kind, info, bound in zip(tables, infos, bounds)}
 
 
 async def refresh_dataset_stats(app: web.Application, dataset_id: str, written: str | None = None,
-                                row: Mapping[str, Any] | None = None
+                                row: Mapping[str, Any] | None = None, known: TableInfo | None = None
                                 ) -> dict[str, tuple[int, int | None, int | None]] | None:
     """Refresh a dataset's row counts and bounds from QuestDB (§3.2.1). `written` names the table kind the
     server just wrote ('ohlcv' or 'indicator'), whose count and bounds keys are also set in the manifest.
@@ -2725,7 +2729,7 @@ async def refresh_dataset_stats(app: web.Application, dataset_id: str, written: 
         if row is None:
             return None
         ohlcv, indicator = dataset_tables(row)
-        stats = await dataset_table_stats(app[QDB], {"ohlcv": ohlcv, "indicator": indicator})
+        stats = await dataset_table_stats(app[QDB], {"ohlcv": ohlcv, "indicator": indicator}, known)
     except ApiError as e:
         log.warning("dataset stats not refreshed dataset_id=%s error=%s", dataset_id, e.message)
         return None
@@ -2892,7 +2896,7 @@ async def append_dataset_rows(app: web.Application, dataset: Mapping[str, Any], 
     """Write a validated batch to the dataset's table over ILP/HTTP and return once it is visible (§2.7).
     Everything is checked against the stored table before the first DDL statement, so a 4xx changes nothing."""
     table = dict(zip(ROW_KINDS, dataset_tables(dataset)))[kind]
-    dataset_id, qdb = str(dataset["dataset_id"]), app[QDB]
+    dataset_id, qdb, info = str(dataset["dataset_id"]), app[QDB], None
     if batch.rows:
         async with table_write_lock(app, table):
             info = await table_info(qdb, table)
@@ -2904,8 +2908,8 @@ async def append_dataset_rows(app: web.Application, dataset: Mapping[str, Any], 
                         for ts, (index, values) in batch.rows.items()]
             info = await prepare_rows_table(qdb, table, info, columns)
             await write_append(app, info, columns, rows)
-    stats = await refresh_dataset_stats(app, dataset_id, written=kind, row=dataset)
-    row_count = stats[kind][0] if stats else (await table_bounds(qdb, await table_info(qdb, table)))[0]
+    stats = await refresh_dataset_stats(app, dataset_id, written=kind, row=dataset, known=info)
+    row_count = stats[kind][0] if stats else (await table_bounds(qdb, info or await table_info(qdb, table)))[0]
     written = batch.rows_received - batch.rows_skipped
     log.info("dataset append dataset_id=%s table=%s rows_written=%d rows_skipped=%d row_count=%d",
              dataset_id, table, written, batch.rows_skipped, row_count)
@@ -2974,15 +2978,17 @@ def format_double_rows(table: str, columns: list[IlpColumn], rows: Mapping[int, 
 
 async def prepare_rows_table(qdb: QuestDB, table: str, info: TableInfo | None, columns: list[IlpColumn]
                              ) -> TableInfo:
-    """Create the dataset table when absent (§5.1), else add the new DOUBLE columns and enable dedup."""
+    """Create the dataset table when absent (§5.1), else add the new DOUBLE columns and enable dedup; the
+    table's metadata afterwards (read again only after a CREATE)."""
     if info is None:
         await create_table(qdb, table, [(c.name, "DOUBLE") for c in columns])
-    else:
-        await enable_dedup(qdb, info)
-        await add_columns(qdb, info.name, [(c.name, "DOUBLE") for c in columns if info.find(c.name) is None])
-    fresh = await table_info(qdb, table)
-    assert fresh is not None
-    return fresh
+        fresh = await table_info(qdb, table)
+        assert fresh is not None
+        return fresh
+    await enable_dedup(qdb, info)
+    added = [(c.name, "DOUBLE") for c in columns if info.find(c.name) is None]
+    await add_columns(qdb, info.name, added)
+    return dataclasses.replace(info, columns={**info.columns, **dict(added)})
 
 
 async def write_append(app: web.Application, info: TableInfo, columns: list[IlpColumn],
@@ -4528,7 +4534,7 @@ async def refresh_datasets_using(app: web.Application, table: str) -> None:
     for row in await app[PG].fetchall(SQL_DATASET_TABLES):
         kinds = [kind for kind, name in zip(ROW_KINDS, dataset_tables(row)) if name.lower() == table.lower()]
         for kind in kinds:
-            await refresh_dataset_stats(app, str(row["dataset_id"]), written=kind)
+            await refresh_dataset_stats(app, str(row["dataset_id"]), written=kind, row=row)
 
 
 async def wait_for_final(app: web.Application, job_id: str, timeout_s: float) -> dict[str, Any]:
@@ -5007,8 +5013,9 @@ async def get_datasets(request: web.Request) -> web.Response:
 async def post_dataset(request: web.Request) -> web.Response:
     """Upsert (§3.2.4): 201 created or 200 updated, with the dataset object after a best-effort stats refresh."""
     post = parse_dataset_post(await read_json_object(request))
-    dataset_id, created = await upsert_dataset(request.app[PG], post)
-    await refresh_dataset_stats(request.app, dataset_id)
+    row, created = await upsert_dataset(request.app[PG], post)
+    dataset_id = row["dataset_id"]
+    await refresh_dataset_stats(request.app, dataset_id, row=row)
     return json_response(await fetch_dataset(request.app[PG], dataset_id), status=201 if created else 200)
 
 
