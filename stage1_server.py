@@ -882,14 +882,14 @@ SQL_RESCUE_STALE_JOBS = """
     WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => %(stale_s)s)
     RETURNING job_id, job_type, status, attempts
 """
-SQL_CANCEL_JOB = """
+SQL_CANCEL_JOB = f"""
     UPDATE stage1_jobs SET
         status = CASE WHEN status = 'PENDING' THEN 'CANCELLED' ELSE status END,
         message = CASE WHEN status = 'PENDING' THEN 'cancelled' ELSE 'cancel requested' END,
         completed_at = CASE WHEN status = 'PENDING' THEN now() ELSE completed_at END,
         cancel_requested = true, updated_at = now()
     WHERE job_id = %(job_id)s AND status IN ('PENDING', 'RUNNING')
-    RETURNING status
+    RETURNING {JOB_COLUMNS}
 """
 SQL_JOB_STATUS_COUNTS = "SELECT status, count(*) FROM stage1_jobs GROUP BY status"
 SQL_OLDEST_PENDING_AGE = """
@@ -2568,14 +2568,14 @@ async def list_simulations(pg: Postgres, run_id: str | None, dataset_id: str | N
 
 async def list_trades(pg: Postgres, simulation_id: str | None, limit: int, offset: int) -> dict[str, Any]:
     """§3.5.5: entry time ascending, trades without one last, then trade_index; 404 simulation_not_found."""
+    if simulation_id is None:
+        raise ApiError(404, "simulation_not_found", "Simulation (id is not a UUID) not found")
     params = {"simulation_id": simulation_id, "limit": limit, "offset": offset}
-    rows = await pg.fetchall(SQL_LIST_TRADES, params) if simulation_id else []
-    if not rows and not (simulation_id and await pg.fetchval(SQL_SIMULATION_EXISTS, params)):
-        raise ApiError(404, "simulation_not_found",
-                       f"Simulation {simulation_id or '(id is not a UUID)'} not found")
-    total = rows[0]["full_count"] if rows else await pg.fetchval(SQL_COUNT_TRADES, params)
+    rows, total = await fetch_page(pg, SQL_LIST_TRADES, SQL_COUNT_TRADES, params)
+    if total == 0 and not await pg.fetchval(SQL_SIMULATION_EXISTS, params):
+        raise ApiError(404, "simulation_not_found", f"Simulation {simulation_id} not found")
     return {"simulation_id": simulation_id, "trades": [trade_json(r) for r in rows], "count": len(rows),
-            "total": int(total)}
+            "total": total}
 
 
 def trade_json(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -4394,22 +4394,26 @@ async def rows_in_range(qdb: QuestDB, info: TableInfo, plan: ImportPlan) -> int:
 
 
 async def stored_keys(qdb: QuestDB, info: TableInfo, plan: ImportPlan) -> int:
-    """How many of the file's distinct keys a DEDUP table already holds: their rows replace stored rows."""
+    """How many of the file's distinct keys a DEDUP table already holds: their rows replace stored rows. The
+    stored keys stream in blocks, each matched in a thread (a re-import may meet millions)."""
     ts = quoted(info.designated or "timestamp")
-    wanted = plan.keys if isinstance(plan.keys, set) else set(plan.keys)
+    wanted = plan.keys if isinstance(plan.keys, set) else await asyncio.to_thread(set, plan.keys)
     select = ", ".join([f"cast({ts} AS LONG)", *(quoted(info.find(k) or k) for k in plan.dedup_keys)])
     sql = (f"SELECT {select} FROM {quoted(info.name)} WHERE {ts} >= {plan.min_us} AND {ts} <= {plan.max_us}")
-    stored = 0
+    stored, pending = 0, b""
     async with qdb.export(sql) as upstream:
-        header_seen = False
-        async for line in upstream.content:
-            if not header_seen:
-                header_seen = True
-                continue
-            cells = next(csv.reader([line.decode().rstrip("\r\n")]))
-            key = int(cells[0]) if not plan.dedup_keys else (int(cells[0]), *map(key_value, cells[1:]))
-            stored += key in wanted
-    return stored
+        async for chunk in upstream.content.iter_chunked(1 << 20):
+            block, _, pending = (pending + chunk).rpartition(b"\n")
+            stored += await asyncio.to_thread(count_stored, block, wanted, bool(plan.dedup_keys))
+    return stored + count_stored(pending, wanted, bool(plan.dedup_keys))
+
+
+def count_stored(block: bytes, wanted: set[Any], keyed: bool) -> int:
+    """How many keys of an /exp block (CSV lines; the header's is skipped) are in wanted."""
+    lines = [line for line in block.decode().splitlines() if line and line[0] != '"']   # the header is quoted
+    if not keyed:
+        return sum(int(line) in wanted for line in lines)
+    return sum((int(cells[0]), *map(key_value, cells[1:])) in wanted for cells in csv.reader(lines))
 
 
 async def send_file(ctx: JobContext, plan: ImportPlan, path: Path, info: TableInfo) -> tuple[int, int | None]:
@@ -4513,17 +4517,18 @@ async def verify_import(app: web.Application, info: TableInfo, plan: ImportPlan,
     ILP close plus one) the commit the close makes must show too."""
     if plan.min_us is None:
         return
-    qdb, deadline = app[QDB], time.monotonic() + app[CONFIG].questdb_timeout_s
-    quiet_since = time.monotonic()
+    qdb, started = app[QDB], time.monotonic()
+    deadline = started + app[CONFIG].questdb_timeout_s
     while True:
         state = await wal_state(qdb, info.name) if info.wal else None
         applied = state is None or state["writerTxn"] >= state["sequencerTxn"]
         committed = state is None or committed_txn is None or state["sequencerTxn"] >= committed_txn \
-            or time.monotonic() - quiet_since > CLOSE_COMMIT_SETTLE_S    # nothing was pending at close
-        count = await rows_in_range(qdb, info, plan)
-        if applied and committed and count == expected:
+            or time.monotonic() - started > CLOSE_COMMIT_SETTLE_S    # nothing was pending at close
+        count = await rows_in_range(qdb, info, plan) if applied and committed else None   # else not final yet
+        if count == expected:
             return
         if time.monotonic() > deadline:
+            count = await rows_in_range(qdb, info, plan) if count is None else count
             raise ImportFailed(f"QuestDB shows {count} rows in the imported time range, expected {expected} "
                                f"({before} before the import); the import could not be verified")
         await asyncio.sleep(0.05)
@@ -5204,11 +5209,12 @@ async def get_job_detail(request: web.Request) -> web.Response:
 
 async def post_job_cancel(request: web.Request) -> web.Response:
     """PENDING → CANCELLED at once (200); RUNNING → asked to stop (202); final → 409 job_finished."""
-    job = await get_job(request.app[PG], request.match_info["id"])
-    row = await request.app[PG].fetchone(SQL_CANCEL_JOB, {"job_id": job["job_id"]})
-    job = await get_job(request.app[PG], job["job_id"])
-    if row is None:
+    job_id = request.match_info["id"]
+    row = await request.app[PG].fetchone(SQL_CANCEL_JOB, {"job_id": job_id}) if UUID_RE.match(job_id) else None
+    if row is None:                                # unknown (404) or already final (409)
+        job = await get_job(request.app[PG], job_id)
         raise ApiError(409, "job_finished", f"Job {job['job_id']} is already {job['status']}", job=job)
+    job = job_json(row)
     local = request.app[WORKERS].running.get(job["job_id"]) if WORKERS in request.app else None
     if local is not None:                          # runs here: no need to wait for its next heartbeat
         local.cancel_requested = True
