@@ -821,7 +821,7 @@ _CLAIM_PICKED_JOB = """UPDATE stage1_jobs AS j
         worker_id = %(worker_id)s, started_at = now(), heartbeat_at = now(), updated_at = now(),
         message = 'running', completed_at = NULL
     FROM picked WHERE j.job_id = picked.job_id
-    RETURNING j.job_id, j.job_type, j.payload, j.attempts, j.max_attempts, j.lease_token, j.total"""
+    RETURNING j.job_id, j.job_type, j.payload, j.attempts, j.lease_token"""
 SQL_CLAIM_JOB = f"""
     WITH {_PICK_PENDING_JOB}
     {_CLAIM_PICKED_JOB}
@@ -1309,10 +1309,6 @@ class QuestDB:
                 if resp.status != 200:
                     _questdb_json(resp.status, await resp.read())
                 yield resp
-
-    async def table_exists(self, name: str) -> bool:
-        rows = await self.rows(f"SELECT table_name FROM tables() WHERE table_name = '{name}'")
-        return bool(rows)
 
     async def tables(self) -> list[dict[str, Any]]:
         """Every table as {table_name, designatedTimestamp (None without one), partitionBy}."""
@@ -2639,9 +2635,7 @@ class ClaimedJob:
     job_type: str
     payload: dict[str, Any]
     attempts: int
-    max_attempts: int
     token: str
-    total: int
 
 
 @dataclass
@@ -2686,9 +2680,8 @@ class JobContext:
         self.total = self.total if total is None else total
         self.message = self.message if message is None else message
 
-    async def beat(self, progress: int | None = None, total: int | None = None, message: str | None = None) -> None:
+    async def beat(self) -> None:
         """Renew the lease (with the latest progress); learn about cancel requests; detect a lost lease."""
-        self.note(progress, total, message)
         row = await self.pg.fetchone(SQL_HEARTBEAT, {
             "job_id": self.job.job_id, "token": self.job.token, "progress": self.progress, "total": self.total,
             "message": self.message})
@@ -3120,11 +3113,10 @@ def finite_cell(cell: str) -> str:
 
 
 async def relay_csv_lines(upstream: aiohttp.ClientResponse, response: web.StreamResponse,
-                          encode: Callable[[str], str], first: str = "") -> int:
+                          encode: Callable[[str], str]) -> int:
     """Stream QuestDB's CSV body (header skipped) through encode into a JSON array; returns the row count.
     Whatever arrived is handled as one block of whole lines: one decode, one join and one write per block."""
-    count, pending, header_seen = 0, b"", False
-    separator = first
+    count, pending, header_seen, separator = 0, b"", False, ""
     async for chunk in upstream.content.iter_any():
         block, newline, pending = (pending + chunk).rpartition(b"\n")
         if not newline:
@@ -4697,8 +4689,7 @@ def claimed_job(row: Mapping[str, Any] | None) -> ClaimedJob | None:
     if row is None or row["job_id"] is None:
         return None
     return ClaimedJob(job_id=str(row["job_id"]), job_type=row["job_type"], payload=row["payload"] or {},
-                      attempts=row["attempts"], max_attempts=row["max_attempts"], token=str(row["lease_token"]),
-                      total=int(row["total"]))
+                      attempts=row["attempts"], token=str(row["lease_token"]))
 
 
 async def worker_step(app: web.Application, worker_id: str, slot: WorkerSlot | None = None) -> bool:
@@ -4737,7 +4728,7 @@ async def record_outcome(ctx: JobContext, started: float, slot: WorkerSlot | Non
     """Write the outcome of a finished handler task; returns the slot's next job when one was claimed."""
     task, job = ctx.task, ctx.job
     assert task is not None
-    if ctx.lease_lost or (not task.cancelled() and isinstance(task.exception(), LeaseLost)):
+    if ctx.lease_lost:                           # beat() sets it before it raises LeaseLost
         log.warning("job lease lost job_id=%s type=%s attempt=%d: another claim owns it; result dropped",
                     job.job_id, job.job_type, job.attempts)
         return None
@@ -4820,8 +4811,11 @@ async def release_job(ctx: JobContext) -> None:
              ctx.job.attempts, row["status"] if row else "unchanged (lease lost)")
 
 
+WRITE_RETRY_BUDGET_S = 30.0     # how long a final worker write retries transient database errors
+
+
 async def write_with_retry(write: Callable[[], Awaitable[dict[str, Any] | None]],
-                           budget_s: float = 30.0) -> dict[str, Any] | None:
+                           budget_s: float = WRITE_RETRY_BUDGET_S) -> dict[str, Any] | None:
     """Run a fenced worker write; the row it matched, None if the lease was lost. Transient database errors
     are retried."""
     deadline, delay = time.monotonic() + budget_s, 0.2
@@ -5436,15 +5430,13 @@ async def stop_workers(app: web.Application, ws: WorkerSet, helpers: list[asynci
     ws.wake.set()
     if ws.tasks:
         _, unfinished = await asyncio.wait(ws.tasks, timeout=app[CONFIG].worker_grace_s)
-        deadline = time.monotonic() + 35           # release writes retry for up to 30 s
+        deadline = time.monotonic() + WRITE_RETRY_BUDGET_S + 5     # a release write may retry that long
         while unfinished and time.monotonic() < deadline:
             for ctx in list(ws.running.values()):  # again each round: a claim may have landed meanwhile
                 if not ctx.shutting_down and ctx.task is not None:
                     ctx.shutting_down = True
                     ctx.task.cancel()
             _, unfinished = await asyncio.wait(unfinished, timeout=0.2)
-        for task in unfinished:
-            task.cancel()
     for task in helpers + ws.tasks:
         task.cancel()
     await asyncio.gather(*helpers, *ws.tasks, return_exceptions=True)

@@ -945,8 +945,9 @@ async def test_stale_worker_cannot_overwrite_rescued_attempt(start_app: Any, pg_
     before = await job_row(pg_pool, job["job_id"])
     assert before["status"] == "COMPLETED"
     zombie = s1.JobContext(app, old)
+    zombie.note(1, None, None)
     with pytest.raises(s1.LeaseLost):
-        await zombie.beat(progress=1)
+        await zombie.beat()
     await s1.finish_job(zombie, "FAILED", error="zombie write", result={"stale": True}, started=time.monotonic())
     await s1.release_job(zombie)
     assert await job_row(pg_pool, job["job_id"]) == before
