@@ -1264,9 +1264,9 @@ def schema_statements() -> list[str]:
     for table, (columns, constraints) in SCHEMA_TABLES.items():
         body = ",\n    ".join([f"{name} {ddl}" for name, ddl in columns] + constraints)
         statements.append(f"CREATE TABLE IF NOT EXISTS {table} (\n    {body})")
-        for name, ddl in columns:
-            if "PRIMARY KEY" not in ddl:
-                statements.append(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {ddl}")
+        additions = [f"ADD COLUMN IF NOT EXISTS {name} {ddl}" for name, ddl in columns if "PRIMARY KEY" not in ddl]
+        if additions:                 # one statement (one table lock) per table, not one per column
+            statements.append(f"ALTER TABLE {table} " + ", ".join(additions))
     return statements + SCHEMA_EXTRAS
 
 
@@ -1315,9 +1315,10 @@ class QuestDB:
         return await self.rows("SELECT table_name, designatedTimestamp, partitionBy FROM tables()")
 
     async def find_table(self, name: str) -> dict[str, Any] | None:
-        """The tables() row of name, compared case-insensitively as QuestDB resolves names."""
-        wanted = name.lower()
-        return next((t for t in await self.tables() if str(t["table_name"]).lower() == wanted), None)
+        """The tables() row of name (a validated name), compared case-insensitively as QuestDB resolves names."""
+        rows = await self.rows("SELECT table_name, designatedTimestamp, partitionBy FROM tables() "
+                               f"WHERE lower(table_name) = lower('{name}')")
+        return rows[0] if rows else None
 
     async def table_columns(self, name: str) -> list[dict[str, Any]]:
         """[{name, type, designated}] in table order; name must be a validated, existing table name."""
@@ -1358,7 +1359,7 @@ ILP_NAME_ESCAPES = str.maketrans({" ": "\\ ", "=": "\\="})
 ILP_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\\n", "\r": "\\\r"})
 ILP_KINDS = {"DOUBLE": "double", "FLOAT": "double", "LONG": "long", "INT": "long", "SHORT": "long",
              "BYTE": "long", "BOOLEAN": "boolean", "STRING": "string", "VARCHAR": "string"}
-NUMERIC_TYPES = frozenset({"DOUBLE", "FLOAT", "LONG", "INT", "SHORT", "BYTE"})
+NUMERIC_TYPES = frozenset({"DOUBLE", "FLOAT", "LONG", "INT", "SHORT", "BYTE"})    # numbers to JSON as they are
 
 
 def ilp_name(name: str) -> str:
@@ -1445,8 +1446,8 @@ async def table_info(qdb: QuestDB, name: str) -> TableInfo | None:
     if not tables:
         return None
     table = tables[0]
-    columns = await qdb.rows(f"SELECT \"column\", type FROM table_columns('{table['table_name']}')")
-    return TableInfo(name=table["table_name"], columns={c["column"]: c["type"] for c in columns},
+    columns = await qdb.table_columns(table["table_name"])
+    return TableInfo(name=table["table_name"], columns={c["name"]: c["type"] for c in columns},
                      designated=table["designatedTimestamp"], wal=bool(table["walEnabled"]),
                      dedup=bool(table["dedup"]))
 
@@ -1722,7 +1723,6 @@ PREDICTION_SOURCES: tuple[tuple[str, tuple[str, ...], bool], ...] = (   # output
 )
 PREDICTION_COLUMNS = ("timestamp",) + tuple(output for output, _, _ in PREDICTION_SOURCES)
 PREDICTION_KEYS = ("timestamp", "bar_index", "fold_number")     # each combination is emitted once
-QDB_NUMBER_TYPES = frozenset({"BYTE", "SHORT", "INT", "LONG", "FLOAT", "DOUBLE"})
 QDB_TIME_UNITS = {"TIMESTAMP": "us", "TIMESTAMP_NS": "ns", "DATE": "ms"}   # what cast(... AS LONG) yields
 
 
@@ -1755,7 +1755,7 @@ def prediction_plan(table: str, columns: list[dict[str, Any]]) -> PredictionPlan
         expr = f'"{time_column}"'
         selected.append(("timestamp", f"cast({expr} AS LONG)" if time_unit != "epoch" else expr))
     for output, aliases, _ in PREDICTION_SOURCES:
-        source = next((by_name[a] for a in aliases if a in by_name and by_name[a]["type"] in QDB_NUMBER_TYPES),
+        source = next((by_name[a] for a in aliases if a in by_name and by_name[a]["type"] in NUMERIC_TYPES),
                       None)
         if source is not None:
             selected.append((output, f'"{source["name"]}"'))
@@ -1777,7 +1777,7 @@ def prediction_time_column(columns: list[dict[str, Any]], by_name: Mapping[str, 
     for column in candidates:
         if column["type"] in QDB_TIME_UNITS:
             return column["name"], QDB_TIME_UNITS[column["type"]]
-        if column["type"] in QDB_NUMBER_TYPES:
+        if column["type"] in NUMERIC_TYPES:
             return column["name"], "epoch"
     return None, None
 
