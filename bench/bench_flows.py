@@ -5,8 +5,7 @@ Env:   BENCH_FLOWS_PG_DSN  database for the server (default stage1_bench, schema
                            recreated on every run); BENCH_SECONDS (5) per load phase and side, BENCH_ROUNDS (2)
                            alternations of ours/bare, BENCH_CLIENTS (16), BENCH_ROWS (200000), BENCH_COLUMNS (40),
                            BENCH_BATCH (10000), BENCH_DATASETS (200), BENCH_FOLDS (500)
-Setup: the stage1_bench database, once:
-       runuser -u postgres -- psql -c "CREATE DATABASE stage1_bench OWNER stage1"
+Setup: the stage1_bench database, which `scripts/services.sh up` (or `make services`) creates
 Needs: aiohttp, and psycopg2 to reset the schema (both already in requirements.txt).
 
 What it measures, with `stage1_server.py` on default settings (STAGE1_WORKER_SLOTS=0, INFO logging to bench/out/):

@@ -3,8 +3,7 @@
 Run:   .venv/bin/pip install -r bench/requirements-bench.txt     (once; questdb, pandas, numpy)
        .venv/bin/python bench/bench_import.py [--rows N]         (default 1,000,000; needs scripts/services.sh up)
 Env:   BENCH_IMPORT_PG_DSN  database for the server (default .../stage1_bench, schema bench_import, created here)
-Setup: the stage1_bench database, once:
-       runuser -u postgres -- psql -c "CREATE DATABASE stage1_bench OWNER stage1"
+Setup: the stage1_bench database, which `scripts/services.sh up` (or `make services`) creates
 
 What it does:
 - generates bench/out/import_<N>.csv once (fixed seed): `timestamp_ms` one minute apart, then 12 DOUBLE
@@ -36,6 +35,8 @@ from pathlib import Path
 
 import aiohttp
 import aiopg
+
+from _process import stop as stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -125,7 +126,7 @@ def start_server(port: int) -> tuple[subprocess.Popen, Path]:
     OUT.mkdir(parents=True, exist_ok=True)
     log_path = OUT / "server-import.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("STAGE1_")}
-    env.update(STAGE1_PG_DSN=server_dsn(), STAGE1_QUESTDB_HTTP=QDB_HTTP,
+    env.update(PYTHON_DOTENV_DISABLED="1", STAGE1_PG_DSN=server_dsn(), STAGE1_QUESTDB_HTTP=QDB_HTTP,
                STAGE1_UPLOAD_DIR=str(OUT / "uploads"), STAGE1_QUESTDB_TIMEOUT_S="120")
     # its own session, as a service would be: with autogroup scheduling it then does not share one CPU slice
     # with this client (the samplers, the official client)
@@ -175,7 +176,7 @@ def rss_kb(pid: int) -> dict[str, int]:
 
 
 def tree_pids(pid: int) -> list[int]:
-    """pid and its descendants (the server's import worker process and multiprocessing's helper)."""
+    """pid and its descendants (the server's two import worker processes and multiprocessing's helper)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         with contextlib.suppress(OSError, ValueError, IndexError):
@@ -342,8 +343,7 @@ async def bench(rows: int, keep: bool, health_s: float, quiet_run: bool) -> None
             ours = await run_ours(http, base, proc.pid, path, ours_table, rows, health_s)
             if quiet_run and health_s > 0:                          # the same import without the sampler
                 quiet = await run_ours(http, base, proc.pid, path, quiet_table, rows, 0)
-            proc.terminate()
-            proc.wait(30)
+            stop_server(proc)
             official = await run_official(http, path, official_table, rows)
             ours["idle_health"] = idle
             ours["phases"] = server_phases(log_path, ours_table, ours["job_id"])
@@ -353,9 +353,7 @@ async def bench(rows: int, keep: bool, health_s: float, quiet_run: bool) -> None
                 for table in (ours_table, quiet_table, official_table):
                     await qdb_exec(http, f'DROP TABLE IF EXISTS "{table}"')
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
     report(rows, path, ours, official, quiet)
 
 

@@ -3,8 +3,7 @@
 Run:   .venv/bin/python bench/bench_jobs.py            (or `make bench`; needs scripts/services.sh up)
 Env:   BENCH_PG_DSN   database to use (default .../stage1_bench; its stage1_jobs table is TRUNCATEd)
        BENCH_PICKUP_JOBS (500), BENCH_DRAIN_JOBS (5000)
-Setup: the stage1_bench database, once:
-       runuser -u postgres -- psql -c "CREATE DATABASE stage1_bench OWNER stage1"
+Setup: the stage1_bench database, which `scripts/services.sh up` (or `make services`) creates
 
 What it measures, with the server on default settings (2 slots, 1 s poll, INFO logging to bench/out/):
 - reference: this machine's raw PostgreSQL round trips through aiopg (SELECT 1; a one-row UPDATE that commits)

@@ -3,8 +3,9 @@
 Run:   .venv/bin/python bench/profile_import.py [--rows N] [--batch ROWS] [--profile]
        (the CSV comes from bench_import.py's generator: bench/out/import_<N>.csv)
 
-Times csv_batches + scan_batch (pass 1) and csv_batches + ilp_batch (pass 2) over the whole file, as the job
-runs them, in this process; --profile prints the cProfile top functions of each pass instead.
+Times csv_batches + scan_batch (pass 1) and csv_batches + ilp_batch (pass 2) over the whole file in this process,
+as the job runs them when it cannot cut the file (the job checks a large plain file in 16 MB pieces on two worker
+processes: the same code per piece); --profile prints the cProfile top functions of each pass instead.
 """
 
 from __future__ import annotations

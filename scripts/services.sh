@@ -190,6 +190,7 @@ qdb_start() {
 
 qdb_up() {
   apt_need curl curl
+  apt_need ss iproute2                            # the port check below
   mkdir -p "$QDB_DIR"
   local pid started=no
   if pid=$(qdb_pid); then
