@@ -1019,6 +1019,10 @@ SQL_GET_RUN_OBJECT = f"""
     WHERE r.run_id = %(run_id)s
 """
 SQL_GET_FOLDS = "SELECT * FROM walkforward_folds WHERE run_id = %(run_id)s ORDER BY fold_number"
+# Fold values a client reads at the top level, copied from the fold's JSON objects: (key, object, its key).
+FOLD_COPIES = (("hit_rate", "metrics", "hit_rate"), ("short_hit_rate", "metrics", "short_hit_rate"),
+               ("profit_factor_test", "metrics", "profit_factor_test"),
+               ("long_threshold", "thresholds", "long_optimal"), ("short_threshold", "thresholds", "short_optimal"))
 # The folds of a run detail as JSON text cells, so that 500 folds cost no JSON parsing in Python: each row fills
 # FOLD_JSON_TEMPLATE with the keys of fold_json() (§3.4.2). A non-finite best_score, and a copied value that is
 # not a number, are null. `legacy` flags an old row holding thresholds or metrics as a JSON string: fold_json().
@@ -1033,10 +1037,7 @@ FOLD_JSON_CELLS = (
       for column in ("thresholds", "metrics")),
     *((name, f"CASE WHEN jsonb_typeof(f.{source} -> '{key}') = 'number' THEN (f.{source} -> '{key}')::text "
              "ELSE 'null' END")
-      for name, source, key in (("hit_rate", "metrics", "hit_rate"), ("short_hit_rate", "metrics", "short_hit_rate"),
-                                ("profit_factor_test", "metrics", "profit_factor_test"),
-                                ("long_threshold", "thresholds", "long_optimal"),
-                                ("short_threshold", "thresholds", "short_optimal"))),
+      for name, source, key in FOLD_COPIES),
 )
 FOLD_JSON_TEMPLATE = "{" + ",".join(f'"{key}":%s' for key, _cell in FOLD_JSON_CELLS) + "}"
 SQL_GET_FOLDS_JSON = f"""
@@ -2108,6 +2109,11 @@ def merge_manifest(stored: Any, incoming: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def dataset_table(row: Mapping[str, Any], kind: str) -> str:
+    """The dataset's QuestDB table of a row kind ('ohlcv' or 'indicator')."""
+    return dict(zip(ROW_KINDS, dataset_tables(row)))[kind]
+
+
 def merge_dataset(stored: Mapping[str, Any], post: DatasetPost, dataset_id: str) -> dict[str, Any]:
     """The row after a POST: incoming non-empty values win, else the stored value, else the create default.
     Resolved table names must pass §5.4 and are written into the manifest too (§3.2.1)."""
@@ -2218,9 +2224,6 @@ async def list_datasets(pg: Postgres, limit: int, offset: int) -> dict[str, Any]
 FOLD_RANGES = (("train_start_idx", "train_start"), ("train_end_idx", "train_end"),
                ("test_start_idx", "test_start"), ("test_end_idx", "test_end"))
 FOLD_TIMES = ("train_start_ts_ms", "train_end_ts_ms", "test_start_ts_ms", "test_end_ts_ms")
-FOLD_COPIES = (("hit_rate", "metrics", "hit_rate"), ("short_hit_rate", "metrics", "short_hit_rate"),
-               ("profit_factor_test", "metrics", "profit_factor_test"),
-               ("long_threshold", "thresholds", "long_optimal"), ("short_threshold", "thresholds", "short_optimal"))
 
 
 @dataclass
@@ -2888,7 +2891,7 @@ async def append_dataset_rows(app: web.Application, dataset: Mapping[str, Any], 
                               batch: AppendBatch) -> dict[str, Any]:
     """Write a validated batch to the dataset's table over ILP/HTTP and return once it is visible (§2.7).
     Everything is checked against the stored table before the first DDL statement, so a 4xx changes nothing."""
-    table = dict(zip(ROW_KINDS, dataset_tables(dataset)))[kind]
+    table = dataset_table(dataset, kind)
     dataset_id, qdb, info = str(dataset["dataset_id"]), app[QDB], None
     if batch.rows:
         async with table_write_lock(app, table):
@@ -3158,7 +3161,7 @@ async def dataset_rows_response(request: web.Request, kind: str) -> web.StreamRe
     """GET /api/datasets/{id}/ohlcv and /indicators: every row ascending unless the query narrows it."""
     dataset = await require_dataset(request)
     query = parse_row_query(request)
-    table = dict(zip(ROW_KINDS, dataset_tables(dataset)))[kind]
+    table = dataset_table(dataset, kind)
     info = await table_info(request.app[QDB], table)
     columns = readable_columns(info, kind, query.columns)
     head: dict[str, Any] = {"dataset_id": str(dataset["dataset_id"]), "measurement": table}
@@ -3185,7 +3188,7 @@ async def index_map_response(request: web.Request) -> web.StreamResponse:
     end = query_int(request, "end_idx", None)
     if end is not None and end < start:
         raise invalid_parameter("end_idx", f"must not be below start_idx ({start}), got {end}")
-    table = dict(zip(ROW_KINDS, dataset_tables(dataset)))[kind or "indicator"]
+    table = dataset_table(dataset, kind)
     info = await table_info(request.app[QDB], table)
     count = (await table_bounds(request.app[QDB], info))[0]
     end = count if end is None else min(end, count)
@@ -3282,9 +3285,7 @@ def out_of_double_range(text: str) -> bool:
     """Whether the text holds a three-digit exponent (which float() may overflow or underflow)."""
     return any(letter in text and pattern.search(text)
                for letter, pattern in zip("eE", OUT_OF_DOUBLE_RANGE))
-IMPORT_SCALAR_TYPES = {"LONG": "long", "INT": "long", "SHORT": "long", "BYTE": "long", "DOUBLE": "double",
-                       "FLOAT": "double", "BOOLEAN": "boolean", "STRING": "string", "VARCHAR": "string",
-                       "SYMBOL": "symbol"}
+IMPORT_SCALAR_TYPES = {**ILP_KINDS, "SYMBOL": "symbol"}
 INFERRED_TYPES = {"long": "LONG", "double": "DOUBLE", "boolean": "BOOLEAN", "string": "STRING"}   # §3.7.5
 
 
@@ -3357,7 +3358,7 @@ async def receive_import(request: web.Request) -> tuple[ImportRequest, Path]:
 
 async def receive_json_import(request: web.Request, path: Path) -> ImportRequest:
     body = await read_json_object(request)
-    spec = import_params(body.get, lambda key: get_string_array(body, key, key), "json", lambda name, message: invalid_field(name, message))
+    spec = import_params(body.get, lambda key: get_string_array(body, key, key), "json", invalid_field)
     data = body.get("data")
     if data is None:
         raise bad_request("missing_fields", "data (the CSV text) is required", missing_fields=["data"])
@@ -3378,8 +3379,7 @@ async def receive_multipart_import(request: web.Request, path: Path, limit: int)
         elif part.name:
             fields[part.name].append(await part.text())
     spec = import_params(lambda k: fields[k][0] if fields.get(k) else None,
-                         lambda k: comma_list(fields.get(k, [])), "multipart",
-                         lambda name, message: invalid_field(name, message))
+                         lambda k: comma_list(fields.get(k, [])), "multipart", invalid_field)
     if not have_file:
         raise bad_request("missing_fields", "a multipart part named file is required", missing_fields=["file"])
     spec.filename = spec.filename or file_name
@@ -3872,8 +3872,11 @@ def _double_cell(prefix: str, cell: str) -> str | None:
     return prefix + repr(value) if math.isfinite(value) else None
 
 
+BOOL_CELLS = {"true": "t", "false": "f", "t": "t", "f": "f", "1": "t", "0": "f"}
+
+
 def _bool_cell(prefix: str, cell: str) -> str:
-    value = {"true": "t", "false": "f", "t": "t", "f": "f", "1": "t", "0": "f"}.get(cell.strip().lower())
+    value = BOOL_CELLS.get(cell.strip().lower())
     if value is None:
         raise ValueError(cell)
     return prefix + value
