@@ -1063,13 +1063,21 @@ async def test_listener_reconnects_after_its_backend_is_terminated(start_app: An
     await wait_job(client, notified, "COMPLETED")
 
 
+async def close_while_running(client: Any, pg_pool: aiopg.Pool, job_type: str, payload: dict[str, Any],
+                               before_close: Any = None) -> dict[str, Any]:
+    """Enqueue a job, close the app once it runs (after `before_close()`, if given) and return its row."""
+    job = await s1.enqueue_job(client.server.app, job_type, payload)
+    await wait_job(client, job["job_id"], "RUNNING")
+    if before_close is not None:
+        await before_close(job["job_id"])
+    await client.close()
+    return await job_row(pg_pool, job["job_id"])
+
+
 async def test_shutdown_releases_running_job_to_pending(start_app: Any, pg_pool: aiopg.Pool) -> None:
     """Closing the app while a job runs past the grace period puts it back to PENDING, never left RUNNING."""
     client = await start_app(worker_slots=1, worker_grace_s=0.3)
-    job = await s1.enqueue_job(client.server.app, "noop", {"steps": 100, "sleep_s": 100})
-    await wait_job(client, job["job_id"], "RUNNING")
-    await client.close()
-    row = await job_row(pg_pool, job["job_id"])
+    row = await close_while_running(client, pg_pool, "noop", {"steps": 100, "sleep_s": 100})
     assert (row["status"], row["lease_token"], row["worker_id"], row["attempts"]) == ("PENDING", None, None, 1)
     assert row["completed_at"] is None
 
@@ -1077,10 +1085,7 @@ async def test_shutdown_releases_running_job_to_pending(start_app: Any, pg_pool:
 async def test_shutdown_lets_a_short_job_finish_within_the_grace(start_app: Any, pg_pool: aiopg.Pool) -> None:
     """A job that finishes within the grace period completes normally during shutdown."""
     client = await start_app(worker_slots=1, worker_grace_s=30)
-    job = await s1.enqueue_job(client.server.app, "noop", {"steps": 4, "sleep_s": 0.8})
-    await wait_job(client, job["job_id"], "RUNNING")
-    await client.close()
-    row = await job_row(pg_pool, job["job_id"])
+    row = await close_while_running(client, pg_pool, "noop", {"steps": 4, "sleep_s": 0.8})
     assert (row["status"], row["progress"], row["attempts"]) == ("COMPLETED", 4, 1)
 
 
@@ -1089,12 +1094,11 @@ async def test_shutdown_ends_a_cancel_requested_job_cancelled(start_app: Any, pg
     async def deaf(ctx: s1.JobContext) -> dict[str, Any]:
         await asyncio.sleep(100)                            # never reaches a checkpoint
         return {}
+    async def cancel_from_another_node(job_id: str) -> None:
+        assert (await (await start_app()).post(f"/api/jobs/{job_id}/cancel")).status == 202
+
     client = await start_app(worker_slots=1, worker_grace_s=0.2, job_types={"deaf": s1.JobType(deaf)})
-    job = await s1.enqueue_job(client.server.app, "deaf", {})
-    await wait_job(client, job["job_id"], "RUNNING")
-    assert (await (await start_app()).post(f"/api/jobs/{job['job_id']}/cancel")).status == 202
-    await client.close()
-    row = await job_row(pg_pool, job["job_id"])
+    row = await close_while_running(client, pg_pool, "deaf", {}, cancel_from_another_node)
     assert (row["status"], row["lease_token"]) == ("CANCELLED", None) and row["completed_at"] is not None
 
 
