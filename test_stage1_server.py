@@ -1620,6 +1620,18 @@ async def test_rows_append_skips_bad_timestamps_and_dedupes(client: Any) -> None
     assert (await post_ok(client, path, {"rows": []}, 200))["rows_written"] == 0
 
 
+async def test_rows_read_back_iso_has_millis_only_when_non_zero(client: Any) -> None:
+    """QuestDB formats the rows' ISO text: fraction digits only when the milliseconds are non-zero (§2.4), the
+    same text as iso_from_ms gives, also at the last storable instant."""
+    dataset_id, _ = await new_dataset(client)
+    stamps = [10**12, 10**12 + 1, 10**12 + 999, FIRST_BAR_MS, FIRST_BAR_MS + 250, FIRST_BAR_MS + 60_007,
+              s1.MAX_EPOCH_MS]
+    await post_ok(client, f"/api/datasets/{dataset_id}/indicators/append",
+                  {"rows": [{"timestamp_ms": ms, "x": 1.0} for ms in stamps]}, 200)
+    rows = (await get_ok(client, f"/api/datasets/{dataset_id}/indicators"))["rows"]
+    assert [(r["timestamp_ms"], r["timestamp"]) for r in rows] == [(ms, s1.iso_from_ms(ms)) for ms in stamps]
+
+
 async def test_rows_same_instant_in_seconds_and_ms_is_one_bar(client: Any) -> None:
     """Indicator timestamps in seconds and in ms normalise to one stored row (dedup on the timestamp)."""
     dataset_id, _ = await new_dataset(client)
@@ -1835,18 +1847,26 @@ async def test_rows_questdb_down_is_503(start_app: Any) -> None:
 
 
 def test_row_encoder_writes_every_column_with_null_for_gaps() -> None:
-    """Empty cells (the last one too), NaN/Infinity and a short line all become null; keys are JSON-escaped."""
-    encode = s1.RowEncoder(["a", 'q"b', "c"]).encode
-    lines = ["1700000000000000,1.5,,", "1700000000250000,,-2,3e-05", "1700000000000000,NaN,Infinity,4",
-             "1700000000000000,7"]
-    rows = [strict_json(encode(line)) for line in lines]
+    """Lines as rows_sql() selects them (ms, ISO, values, gap mark): empty cells, ±Infinity and a short line all
+    become null; keys are JSON-escaped, a % too. A block without a mark or an Infinity takes the fast path to the
+    same shapes, and a short line there too."""
+    encoder = s1.RowEncoder(["a", 'q"b', "c%"])
+    iso, iso_250 = '"2023-11-14T22:13:20Z"', '"2023-11-14T22:13:20.250Z"'
     head = {"timestamp_ms": 1_700_000_000_000, "timestamp": "2023-11-14T22:13:20Z"}
-    assert rows[0] == {**head, "a": 1.5, 'q"b': None, "c": None}
-    assert rows[1] == {"timestamp_ms": 1_700_000_000_250, "timestamp": "2023-11-14T22:13:20.250Z", "a": None,
-                       'q"b': -2, "c": 3e-05}
-    assert rows[2] == {**head, "a": None, 'q"b': None, "c": 4}
-    assert rows[3] == {**head, "a": 7, 'q"b': None, "c": None}
-    assert strict_json(s1.RowEncoder([]).encode("1700000000000000")) == head
+    head_250 = {"timestamp_ms": 1_700_000_000_250, "timestamp": "2023-11-14T22:13:20.250Z"}
+    lines = [f"1700000000000,{iso},1.5,,,g", f"1700000000250,{iso_250},,-2,3e-05,g",
+             f"1700000000000,{iso},Infinity,-Infinity,4,", f"1700000000000,{iso},7"]
+    text, count = encoder.encode("\r\n".join(lines) + "\r")
+    assert count == 4
+    assert strict_json(f"[{text}]") == [{**head, "a": 1.5, 'q"b': None, "c%": None},
+                                        {**head_250, "a": None, 'q"b': -2, "c%": 3e-05},
+                                        {**head, "a": None, 'q"b': None, "c%": 4},
+                                        {**head, "a": 7, 'q"b': None, "c%": None}]
+    text, count = encoder.encode(f"1700000000000,{iso},1,2.5,-3e-05,\n1700000000250,{iso_250},4,5")
+    assert count == 2
+    assert strict_json(f"[{text}]") == [{**head, "a": 1, 'q"b': 2.5, "c%": -3e-05},
+                                        {**head_250, "a": 4, 'q"b': 5, "c%": None}]
+    assert s1.RowEncoder([]).encode(f"1700000000000,{iso},") == (json.dumps(head, separators=(",", ":")), 1)
 
 
 async def test_relay_csv_lines_reassembles_lines_split_anywhere() -> None:
@@ -1873,8 +1893,14 @@ async def test_relay_csv_lines_reassembles_lines_split_anywhere() -> None:
     splits = [[body[:i], body[i:]] for i in range(len(body) + 1)] + [[body[i:i + 1] for i in range(len(body))]]
     for chunks in splits:
         response = Response()
-        count = await s1.relay_csv_lines(Upstream(chunks), response, json.dumps)  # type: ignore[arg-type]
+        count = await s1.relay_csv_lines(Upstream(chunks), response, quote_lines)  # type: ignore[arg-type]
         assert (count, response.out) == (3, b'"1000000,1.5","2000000,","3000000,2"'), chunks
+
+
+def quote_lines(text: str) -> tuple[str, int]:
+    """A block encoder for relay tests: each non-empty line as a JSON string."""
+    lines = [line for line in text.splitlines() if line]
+    return ",".join(map(json.dumps, lines)), len(lines)
 
 
 def test_append_rows_keep_float_tokens_and_store_overflow_as_null() -> None:
