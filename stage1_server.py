@@ -1544,6 +1544,11 @@ async def wait_wal_applied(qdb: QuestDB, table: str, timeout_s: float) -> None:
         delay = min(delay * 2, 0.05)     # an append waits here on every batch: keep the overshoot small
 
 
+def ticks_per_ms(info: TableInfo) -> int:
+    """What cast(designated AS LONG) counts in one ms: 1,000 µs, or 1,000,000 ns in a TIMESTAMP_NS table."""
+    return 1_000_000 if info.columns.get(info.designated or "") == "TIMESTAMP_NS" else 1000
+
+
 async def table_bounds(qdb: QuestDB, info: TableInfo | None) -> tuple[int, int | None, int | None]:
     """(row count, first, last designated timestamp in ms) of a table; (0, None, None) when absent."""
     if info is None:
@@ -1554,9 +1559,9 @@ async def table_bounds(qdb: QuestDB, info: TableInfo | None) -> tuple[int, int |
     ts = quoted(info.designated)
     rows = await qdb.rows(f"SELECT count() AS n, cast(min({ts}) AS LONG) AS lo, cast(max({ts}) AS LONG) AS hi "
                           f"FROM {quoted(info.name)}")
-    row = rows[0]
-    first = row["lo"] // 1000 if row["n"] and row["lo"] is not None else None
-    last = row["hi"] // 1000 if row["n"] and row["hi"] is not None else None
+    row, per_ms = rows[0], ticks_per_ms(info)
+    first = row["lo"] // per_ms if row["n"] and row["lo"] is not None else None
+    last = row["hi"] // per_ms if row["n"] and row["hi"] is not None else None
     return int(row["n"]), first, last
 
 
@@ -3082,11 +3087,6 @@ def rows_sql(info: TableInfo, columns: list[str], query: RowQuery) -> str:
     return sql
 
 
-def ticks_per_ms(info: TableInfo) -> int:
-    """What cast(designated AS LONG) counts in one ms: 1,000 µs, or 1,000,000 ns in a TIMESTAMP_NS table."""
-    return 1_000_000 if info.columns.get(info.designated or "") == "TIMESTAMP_NS" else 1000
-
-
 GAP_MARK = "g"      # the last CSV cell of a row with a null value: no other cell of rows_sql() holds this letter
 
 
@@ -3277,7 +3277,7 @@ async def bar_interval_ms(app: web.Application, dataset: Mapping[str, Any], ohlc
             rows = await app[QDB].rows(f"SELECT cast({quoted(info.designated)} AS LONG) AS t "
                                        f"FROM {quoted(info.name)} LIMIT 2")
             if len(rows) == 2:
-                return (rows[1]["t"] - rows[0]["t"]) // 1000
+                return (rows[1]["t"] - rows[0]["t"]) // ticks_per_ms(info)
     return 0
 
 

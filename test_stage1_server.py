@@ -1776,6 +1776,30 @@ async def test_rows_table_written_by_another_program(client: Any) -> None:
     assert (await qdb_rows(f"SELECT dedup FROM tables() WHERE table_name = '{table}'")) == [{"dedup": True}]
 
 
+async def test_rows_of_a_nanosecond_table_read_in_ms(client: Any) -> None:
+    """A TIMESTAMP_NS table written by another program: read-back, its time window, index_map and the
+    manifest's bounds count in ms (truncated) like any other table."""
+    dataset_id, slug = uid(), new_slug()
+    table = f"{slug}_ns"
+    await post_ok(client, "/api/datasets", variant_a(dataset_id, slug, metadata=manifest(
+        dataset_id, slug, ohlcv_measurement=table, indicator_measurement=table)), 201)
+    await qdb_rows(f'CREATE TABLE "{table}" (ts TIMESTAMP_NS, rsi DOUBLE) TIMESTAMP(ts) PARTITION BY DAY BYPASS WAL')
+    day = s1.iso_from_ms(FIRST_BAR_MS)[:-1]
+    await qdb_rows(f"INSERT INTO \"{table}\" VALUES ('{day}.000000001Z', 1.5), ('{day}.250999999Z', 2.5), "
+                   f"('{s1.iso_from_ms(FIRST_BAR_MS + HOUR_MS)}', 3.5)")
+    stamps = [FIRST_BAR_MS, FIRST_BAR_MS + 250, FIRST_BAR_MS + HOUR_MS]
+    rows = (await get_ok(client, f"/api/datasets/{dataset_id}/indicators"))["rows"]
+    assert rows == [{"timestamp_ms": ms, "timestamp": s1.iso_from_ms(ms), "rsi": rsi}
+                    for ms, rsi in zip(stamps, (1.5, 2.5, 3.5))]
+    window = f"start_ms={FIRST_BAR_MS + 1}&end_ms={FIRST_BAR_MS + HOUR_MS}"
+    assert [r["rsi"] for r in (await get_ok(client, f"/api/datasets/{dataset_id}/indicators?{window}"))["rows"]] \
+        == [2.5]
+    index_map = await get_ok(client, f"/api/datasets/{dataset_id}/index_map")
+    assert [r["timestamp_ms"] for r in index_map["rows"]] == stamps
+    bounds = await get_ok(client, f"/api/datasets/{dataset_id}/manifest")
+    assert (bounds["first_indicator_timestamp_ms"], bounds["last_indicator_timestamp_ms"]) == (stamps[0], stamps[2])
+
+
 async def test_manifest_of_a_legacy_string_row_survives_reads_and_appends(client: Any, pg_pool: aiopg.Pool) -> None:
     """A manifest stored as a JSON string (an old row) serves GET manifest, and an append's statistics are
     merged into the object it spells instead of turning the column into an array."""
