@@ -4940,19 +4940,30 @@ async def get_healthz(request: web.Request) -> web.Response:
 class DependencyProbes:
     """The health checks' probes, each answer reused for STAGE1_HEALTH_CACHE_MS (counted from the probe's start)
     and shared by the requests that arrive while it runs: a monitor polling every few ms then costs PostgreSQL
-    and QuestDB one probe a second, not a hundred. An answer is thus at most the setting plus one probe's time
-    (bounded by STAGE1_DEP_CHECK_TIMEOUT_MS) old."""
+    and QuestDB one probe a second, not a hundred. Once an answer is past that time, the next request starts a
+    new probe, and until it ends requests get the previous answer instead of waiting for it (a busy QuestDB can
+    take tens of ms to answer SELECT 1). An answer is thus at most the setting plus one probe's time (bounded by
+    STAGE1_DEP_CHECK_TIMEOUT_MS) old. With the setting 0 every request waits for a probe of its own."""
 
     def __init__(self, app: web.Application) -> None:
         self.app = app
-        self.answers: dict[str, tuple[float, asyncio.Task]] = {}
+        self.answers: dict[str, tuple[float, asyncio.Task]] = {}     # the latest probe of each, with its start
+        self.settled: dict[str, Any] = {}                             # the last answer each probe gave
 
     async def get(self, name: str) -> Any:
+        cache_s = self.app[CONFIG].health_cache_ms / 1000
         started, task = self.answers.get(name, (-math.inf, None))
-        if task is None or task.done() and time.monotonic() - started >= self.app[CONFIG].health_cache_ms / 1000:
+        if task is None or task.done() and time.monotonic() - started >= cache_s:
             task = asyncio.ensure_future(HEALTH_PROBES[name](self.app))
+            task.add_done_callback(functools.partial(self.settle, name))
             self.answers[name] = (time.monotonic(), task)
+        if not task.done() and cache_s > 0 and name in self.settled:
+            return copy.deepcopy(self.settled[name])
         return copy.deepcopy(await asyncio.shield(task))
+
+    def settle(self, name: str, task: asyncio.Task) -> None:
+        if not task.cancelled() and task.exception() is None:
+            self.settled[name] = task.result()
 
 
 async def check_postgres(app: web.Application) -> dict[str, Any]:

@@ -588,6 +588,37 @@ async def test_health_probes_are_reused_for_the_cache_time(start_app: Any, monke
     assert probed["questdb"] == 5
 
 
+async def test_health_answers_from_the_last_probe_while_the_next_runs(start_app: Any, monkeypatch: Any) -> None:
+    """Past the cache time a request starts a new probe but gets the previous answer at once, without waiting
+    for the probe; the new answer shows once that probe has ended."""
+    release, probe, calls = asyncio.Event(), s1.HEALTH_PROBES["questdb"], []
+
+    async def second_probe_waits(app: Any) -> Any:
+        calls.append(len(calls))
+        if len(calls) == 1:
+            return await probe(app)
+        await release.wait()
+        return {"status": "down", "latency_ms": None, "error": "probe released by the test"}
+    monkeypatch.setitem(s1.HEALTH_PROBES, "questdb", second_probe_waits)
+    client = await start_app(health_cache_ms=60_000)
+
+    async def questdb_health() -> dict[str, Any]:
+        resp = await asyncio.wait_for(client.get("/api/health"), 5)
+        return (await resp.json())["dependencies"]["questdb"]
+    assert (await questdb_health())["status"] == "up"
+    probes = client.server.app[s1.HEALTH]
+    started, task = probes.answers["questdb"]
+    probes.answers["questdb"] = (started - 120, task)                # as if the cache time had passed
+    assert (await questdb_health())["status"] == "up" and len(calls) == 2
+    assert (await questdb_health())["status"] == "up" and len(calls) == 2
+    release.set()
+
+    async def shows_new_answer() -> bool:
+        return (await questdb_health())["error"] == "probe released by the test"
+    await eventually(shows_new_answer, timeout=5)
+    assert len(calls) == 2
+
+
 # --- Workers -------------------------------------------------------------------------------------------------
 
 
