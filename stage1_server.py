@@ -4404,19 +4404,25 @@ async def prepare_import_table(qdb: QuestDB, name: str, plan: ImportPlan, info: 
 
 
 async def rows_in_range(qdb: QuestDB, info: TableInfo, plan: ImportPlan) -> int:
-    ts = quoted(info.designated or "timestamp")
-    rows = await qdb.rows(f"SELECT count() AS n FROM {quoted(info.name)} "
-                          f"WHERE {ts} >= {plan.min_us} AND {ts} <= {plan.max_us}")
+    rows = await qdb.rows(f"SELECT count() AS n FROM {quoted(info.name)} WHERE {file_time_range(info, plan)}")
     return int(rows[0]["n"])
+
+
+def file_time_range(info: TableInfo, plan: ImportPlan) -> str:
+    """The file's [min_us, max_us] as a condition on the designated column, in its unit (µs or ns)."""
+    ts, per_us = quoted(info.designated or "timestamp"), ticks_per_ms(info) // 1000
+    return f"{ts} >= {plan.min_us * per_us} AND {ts} <= {plan.max_us * per_us + per_us - 1}"
 
 
 async def stored_keys(qdb: QuestDB, info: TableInfo, plan: ImportPlan) -> int:
     """How many of the file's distinct keys a DEDUP table already holds: their rows replace stored rows. The
     stored keys stream in blocks, each matched in a thread (a re-import may meet millions)."""
-    ts = quoted(info.designated or "timestamp")
+    ts, per_us = quoted(info.designated or "timestamp"), ticks_per_ms(info) // 1000
     wanted = plan.keys if isinstance(plan.keys, set) else await asyncio.to_thread(set, plan.keys)
-    select = ", ".join([f"cast({ts} AS LONG)", *(quoted(info.find(k) or k) for k in plan.dedup_keys)])
-    sql = (f"SELECT {select} FROM {quoted(info.name)} WHERE {ts} >= {plan.min_us} AND {ts} <= {plan.max_us}")
+    select = ", ".join([f"cast({ts} AS LONG) / {per_us}", *(quoted(info.find(k) or k) for k in plan.dedup_keys)])
+    sql = f"SELECT {select} FROM {quoted(info.name)} WHERE {file_time_range(info, plan)}"
+    if per_us > 1:                                  # a stored ns time off a whole µs is no key of the file
+        sql += f" AND cast({ts} AS LONG) % {per_us} = 0"
     stored, pending = 0, b""
     async with qdb.export(sql) as upstream:
         async for chunk in upstream.content.iter_chunked(1 << 20):
