@@ -3516,6 +3516,8 @@ class ImportPlan:
     keys: Any = None                # array('q') of µs, or a set of tuples when dedup_keys are given
     min_us: int | None = None
     max_us: int | None = None
+    valueless: list[tuple[int, Any]] = field(default_factory=list)  # (line, key) of good rows without a value
+    filler: str | None = None       # `name=NaN` that writes a row without a value (a DOUBLE stores NaN as null)
 
     def reject(self, line: int, message: str) -> None:
         self.rows_rejected += 1
@@ -3753,6 +3755,8 @@ def scan_plain(plan: ImportPlan, batch: CsvBatch) -> bool:
             narrowed.append((column, seen, ints))
         elif column.kind != "double":        # a stored integer column checks each value against its range
             return False
+    if has_valueless_row([classes[column.index] for column in plan.columns]):
+        return False                        # settle_valueless() needs its line and key
     limit = csv.field_size_limit()
     if len(batch.text) > limit and max(map(len, batch.text.split("\n"))) > limit:
         return False                        # csv.reader's field size error comes from the cell-by-cell path
@@ -3984,9 +3988,45 @@ def scan_batch(plan: ImportPlan, batch: CsvBatch) -> None:
             for i in scan_column(column, cols[column.index]) - bad:
                 bad.add(i)
                 rejects[lines[i]] = f"{column.name}: {cols[column.index][i]!r} is not a valid {column.qtype}"
-        remember_keys(plan, cols, stamps, bad)
+        valueless = valueless_rows(plan, cols) - bad
+        plan.valueless += [(lines[i], row_key(plan, cols, stamps, i)) for i in sorted(valueless)]
+        remember_keys(plan, cols, stamps, bad | valueless)
     for line in sorted(rejects):
         plan.reject(line, rejects[line])
+
+
+def field_columns(plan: ImportPlan) -> list[ColumnPlan]:
+    """The columns that become ILP fields (a SYMBOL column is a tag, and a line needs at least one field)."""
+    return [column for column in plan.columns if column.kind != "symbol"]
+
+
+def valueless_rows(plan: ImportPlan, cols: list[list[str]]) -> set[int]:
+    """The rows of a batch whose every field cell is empty."""
+    fields = [cols[column.index] for column in field_columns(plan)]
+    rows = {i for i, cell in enumerate(fields[0]) if not cell} if fields else set(range(len(cols[0])))
+    for cells in fields[1:]:
+        if not rows:
+            break
+        rows = {i for i in rows if not cells[i]}
+    return rows
+
+
+EMPTY_CELL_TABLE = bytes(int(byte == b"_"[0]) for byte in range(256))
+
+
+def has_valueless_row(classes: list[bytes]) -> bool:
+    """Whether a row of token_classes() is empty in every column: an AND of the columns' empty-cell bits."""
+    if not classes or not all(b"_" in cells for cells in classes):
+        return bool(not classes)
+    empty = functools.reduce(int.__and__, (int.from_bytes(c.translate(EMPTY_CELL_TABLE), "big") for c in classes))
+    return empty != 0
+
+
+def row_key(plan: ImportPlan, cols: list[list[str]], stamps: list[int | None], i: int) -> Any:
+    """What verification counts a row by: its µs, with the values of the dedup keys when there are any."""
+    if not plan.dedup_keys:
+        return stamps[i]
+    return (stamps[i], *(key_value(cols[plan.header.index(k)][i]) for k in plan.dedup_keys))
 
 
 def remember_keys(plan: ImportPlan, cols: list[list[str]], stamps: list[int | None], bad: set[int]) -> None:
@@ -3997,10 +4037,27 @@ def remember_keys(plan: ImportPlan, cols: list[list[str]], stamps: list[int | No
     if not plan.dedup_keys:
         plan.keys.extend(good)
         return
-    key_cols = [cols[plan.header.index(k)] for k in plan.dedup_keys]
-    for i, us in enumerate(stamps):
-        if i not in bad:
-            plan.keys.add((us, *(key_value(c[i]) for c in key_cols)))
+    plan.keys.update(row_key(plan, cols, stamps, i) for i in range(len(stamps)) if i not in bad)
+
+
+def settle_valueless(plan: ImportPlan, info: TableInfo | None) -> None:
+    """After pass 1: rows without any value are written with NaN in a DOUBLE column of the file or the table,
+    which stores null; without one ILP cannot write them, and they are rejected rows. Their keys were held
+    back until now."""
+    doubles = [c.name for c in plan.columns if c.kind == "double"]
+    doubles += [name for name, qtype in (info.columns.items() if info else ()) if qtype in ("DOUBLE", "FLOAT")]
+    plan.filler = ilp_name(doubles[0]) + "=NaN" if doubles else None
+    rows, plan.valueless = plan.valueless, []
+    if plan.filler is None:
+        for line, _ in rows:
+            plan.reject(line, "the row has no value, and the table has no DOUBLE column to write it with null")
+        plan.errors.sort()
+        return
+    for _, key in rows:
+        us = key if isinstance(key, int) else key[0]
+        plan.min_us = us if plan.min_us is None else min(plan.min_us, us)
+        plan.max_us = us if plan.max_us is None else max(plan.max_us, us)
+        (plan.keys.add if isinstance(plan.keys, set) else plan.keys.append)(key)
 
 
 def key_value(cell: str) -> Any:
@@ -4024,22 +4081,18 @@ def ilp_batch(plan: ImportPlan, table: str, batch: CsvBatch) -> tuple[bytes, int
         ns = list(map(str, map((1000).__mul__, stamps)))
         return ilp_plain_lines(ilp_name(table), plain, ns, "\n").encode(), len(ns)
     bad = {i for i, us in enumerate(stamps) if us is None}
-    tags, fields, filler = [], [], None
+    tags, fields = [], []
     for column in plan.columns:
         out, wrong = convert_cells(column, cols[column.index])
         bad |= wrong
         (tags if column.kind == "symbol" else fields).append(out)
-        if column.kind == "double" and filler is None:
-            filler = column.prefix + "NaN"       # a pre-created DOUBLE column stores NaN as null
     field_text = list(map(",".join, map(functools.partial(filter, None), zip(*fields)))) if fields else None
     tag_text = ["".join("," + t for t in row if t) for row in zip(*tags)] if tags else None
     head, out = ilp_name(table), []
     for i, us in enumerate(stamps):
-        if i in bad:
+        text = (field_text[i] if field_text else "") or plan.filler
+        if i in bad or text is None:        # without a filler, a row without a value was rejected in pass 1
             continue
-        text = (field_text[i] if field_text else "") or filler
-        if text is None:
-            raise ImportFailed(f"line {lines[i]}: the row has no value to write")
         out.append(f"{head}{tag_text[i] if tag_text else ''} {text} {us * 1000}\n")
     return "".join(out).encode(), len(out)
 
@@ -4123,6 +4176,7 @@ async def import_locked(ctx: JobContext, path: Path, measurement: str, started: 
     plan = plan_import(header, info, list(payload.get("dedup_keys") or []))
     result = ctx.partial_result = import_result(plan, measurement, started)
     await scan_file(ctx, plan, path)
+    settle_valueless(plan, info)
     result.update(import_result(plan, measurement, started))
     if plan.rows_rejected and payload.get("on_error", "fail") == "fail":
         raise ImportFailed(f"{plan.rows_rejected} of {plan.rows_total} rows cannot be imported, nothing was "
@@ -4234,6 +4288,7 @@ def merge_scan(plan: ImportPlan, piece: ImportPlan, lines_before: int) -> None:
     errors = [(line + lines_before, message) for line, message in piece.errors]
     plan.errors = (plan.errors + errors)[:MAX_REPORTED_ERRORS]
     (plan.keys.update if isinstance(plan.keys, set) else plan.keys.extend)(piece.keys)
+    plan.valueless += [(line + lines_before, key) for line, key in piece.valueless]
     if piece.min_us is not None:
         plan.min_us = piece.min_us if plan.min_us is None else min(plan.min_us, piece.min_us)
         plan.max_us = piece.max_us if plan.max_us is None else max(plan.max_us, piece.max_us)

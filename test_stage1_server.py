@@ -2765,6 +2765,44 @@ async def test_import_into_existing_table_converts_to_its_types(start_app: Any, 
     assert (await qdb_rows(f"SELECT dedup FROM tables() WHERE table_name = '{table}'")) == [{"dedup": True}]
 
 
+async def test_import_rejects_a_row_without_value_when_no_double_can_carry_it(start_app: Any,
+                                                                             tmp_path: Path) -> None:
+    """A row with only a timestamp cannot go over ILP without a DOUBLE column to hold NaN (null): pass 1 rejects
+    it, so on_error=fail writes nothing even when the row comes batches after the first, and skip imports the
+    rest. This holds for a table that exists and for one the file's types create."""
+    client, stored, new = await import_client(start_app, tmp_path, import_batch_rows=2), table_name(), table_name()
+    await qdb_rows(f'CREATE TABLE "{stored}" (timestamp TIMESTAMP, n LONG) TIMESTAMP(timestamp) '
+                   "PARTITION BY DAY WAL")
+    for table, column, value in ((stored, "n", "7"), (new, "s", "abc")):
+        data = f"timestamp_unix,{column}\n" + "".join(f"{1700000000 + 60 * i},{value}\n" for i in range(6))
+        data += "1700009000,\n"
+        job = await import_sync(client, table, data)
+        assert job["status"] == "FAILED" and "line 8: the row has no value" in job["error"], job
+        assert job["result"]["rows_written"] == 0
+        assert await qdb_rows(f"SELECT table_name FROM tables() WHERE table_name = '{table}'") == \
+            ([{"table_name": stored}] if table == stored else [])
+        job = await import_sync(client, table, data, on_error="skip")
+        assert job["status"] == "COMPLETED", job
+        assert (job["result"]["rows_written"], job["result"]["rows_verified"], job["result"]["rows_rejected"]) \
+            == (6, 6, 1)
+        assert job["result"]["errors"] == [
+            "line 8: the row has no value, and the table has no DOUBLE column to write it with null"]
+        assert await qdb_count(table) == 6
+
+
+async def test_import_writes_a_row_without_value_with_null_in_a_double_column(start_app: Any,
+                                                                             tmp_path: Path) -> None:
+    """A row with only a timestamp is written with null values when the file or the table has a DOUBLE column
+    (here the table's, which the file does not name), and verified like the others."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    await qdb_rows(f'CREATE TABLE "{table}" (timestamp TIMESTAMP, n LONG, x DOUBLE) TIMESTAMP(timestamp) '
+                   "PARTITION BY DAY WAL")
+    job = await import_sync(client, table, "timestamp_unix,n\n1700000000,7\n1700000060,\n")
+    assert job["status"] == "COMPLETED", job
+    assert (job["result"]["rows_written"], job["result"]["rows_verified"]) == (2, 2)
+    assert await qdb_rows(f'SELECT n, x FROM "{table}"') == [{"n": 7, "x": None}, {"n": None, "x": None}]
+
+
 async def test_import_into_a_nanosecond_table_verifies_its_rows(start_app: Any, tmp_path: Path) -> None:
     """A TIMESTAMP_NS table: verification counts the file's time range in ns, and a re-import that replaces
     rows is verified too; a stored row off a whole µs inside the range is counted, never taken for a key."""
@@ -3121,7 +3159,8 @@ def scan_summary(plan: s1.ImportPlan) -> tuple[Any, ...]:
     s1.settle_types(plan)
     columns = [(c.qtype, c.raw_ok if c.kind == "double" else None) for c in plan.columns]
     keys = sorted(plan.keys) if isinstance(plan.keys, set) else list(plan.keys)
-    return plan.rows_total, plan.rows_rejected, plan.error_texts(), keys, plan.min_us, plan.max_us, columns
+    return (plan.rows_total, plan.rows_rejected, plan.error_texts(), keys, plan.min_us, plan.max_us, columns,
+            plan.valueless)
 
 
 def scan_in_pieces(path: Path, start: s1.ImportPlan, piece_bytes: int) -> s1.ImportPlan | None:
@@ -3136,11 +3175,12 @@ def scan_in_pieces(path: Path, start: s1.ImportPlan, piece_bytes: int) -> s1.Imp
     return merged
 
 
-def test_import_pass_one_in_pieces_equals_one_pass(tmp_path: Path) -> None:
+def test_import_pass_one_in_pieces_equals_one_pass(tmp_path: Path, monkeypatch: Any) -> None:
     """Cut into pieces, pass 1 learns exactly what one pass learns: counts, rejected lines (numbered across
-    pieces), keys (also with dedup_keys), time range and column types (new columns turning float or text late,
-    columns of an existing table, empty cells, 400-digit numbers, CRLF, blank lines); a file whose rows may span
-    lines (a quote, a bare CR, also in the header) is never cut."""
+    pieces), keys (also with dedup_keys), time range, column types (new columns turning float or text late,
+    columns of an existing table, empty cells, 400-digit numbers, CRLF, blank lines) and the rows without any
+    value; and the plain path (token classes) learns what the cell-by-cell path learns. A file whose rows may
+    span lines (a quote, a bare CR, also in the header) is never cut."""
     import random
 
     rng = random.Random(11)
@@ -3162,6 +3202,8 @@ def test_import_pass_one_in_pieces_equals_one_pass(tmp_path: Path) -> None:
                 cells[2] = "text"
             elif roll < 0.06:
                 cells = []
+            elif roll < 0.08:
+                cells[1:] = ["", "", ""]
             lines.append(",".join(cells))
         if trial % 10 == 0:
             lines[rng.randrange(1, len(lines))] += ',"q"'
@@ -3175,6 +3217,10 @@ def test_import_pass_one_in_pieces_equals_one_pass(tmp_path: Path) -> None:
         header = ["timestamp_ms", "a", "b", "c"]
         start = s1.plan_import(header, stored if trial % 4 == 2 else None, ["a"] if trial % 4 == 1 else [])
         *_, whole = s1.scan_steps(copy.deepcopy(start), path, 1000)
+        with monkeypatch.context() as patch:
+            patch.setattr(s1, "scan_plain", lambda plan, batch: False)
+            *_, cell_by_cell = s1.scan_steps(copy.deepcopy(start), path, 1000)
+        assert scan_summary(copy.deepcopy(cell_by_cell)) == scan_summary(copy.deepcopy(whole)), text
         for piece_bytes in (7, 64, 500):
             pieces = scan_in_pieces(path, start, piece_bytes)
             if '"' in text or "\r" in text.replace("\r\n", ""):

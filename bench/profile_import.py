@@ -31,6 +31,7 @@ def pass1(path: Path, batch: int) -> s1.ImportPlan:
     while s1.scan_next(plan, batches, batch):
         pass
     s1.settle_types(plan)
+    s1.settle_valueless(plan, None)
     return plan
 
 
