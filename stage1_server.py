@@ -4049,9 +4049,10 @@ def settle_valueless(plan: ImportPlan, info: TableInfo | None) -> None:
     plan.filler = ilp_name(doubles[0]) + "=NaN" if doubles else None
     rows, plan.valueless = plan.valueless, []
     if plan.filler is None:
-        for line, _ in rows:
-            plan.reject(line, "the row has no value, and the table has no DOUBLE column to write it with null")
-        plan.errors.sort()
+        message = "the row has no value, and the table has no DOUBLE column to write it with null"
+        plan.rows_rejected += len(rows)
+        plan.errors = sorted(plan.errors + [(line, message) for line, _ in rows[:MAX_REPORTED_ERRORS]]
+                             )[:MAX_REPORTED_ERRORS]
         return
     for _, key in rows:
         us = key if isinstance(key, int) else key[0]
@@ -5003,28 +5004,31 @@ class DependencyProbes:
     and shared by the requests that arrive while it runs: a monitor polling every few ms then costs PostgreSQL
     and QuestDB one probe a second, not a hundred. Once an answer is past that time, the next request starts a
     new probe, and until it ends requests get the previous answer instead of waiting for it (a busy QuestDB can
-    take tens of ms to answer SELECT 1). An answer is thus at most the setting plus one probe's time (bounded by
-    STAGE1_DEP_CHECK_TIMEOUT_MS) old. With the setting 0 every request waits for a probe of its own."""
+    take tens of ms to answer SELECT 1), as long as that answer is at most the setting plus
+    STAGE1_DEP_CHECK_TIMEOUT_MS old; after a quiet spell the request waits for the new probe. With the setting 0
+    every request waits for a probe of its own."""
 
     def __init__(self, app: web.Application) -> None:
         self.app = app
         self.answers: dict[str, tuple[float, asyncio.Task]] = {}     # the latest probe of each, with its start
-        self.settled: dict[str, Any] = {}                             # the last answer each probe gave
+        self.settled: dict[str, tuple[float, Any]] = {}               # the last answer of each, with its start
 
     async def get(self, name: str) -> Any:
-        cache_s = self.app[CONFIG].health_cache_ms / 1000
+        config, now = self.app[CONFIG], time.monotonic()
+        cache_s = config.health_cache_ms / 1000
         started, task = self.answers.get(name, (-math.inf, None))
-        if task is None or task.done() and time.monotonic() - started >= cache_s:
+        if task is None or task.done() and now - started >= cache_s:
             task = asyncio.ensure_future(HEALTH_PROBES[name](self.app))
-            task.add_done_callback(functools.partial(self.settle, name))
-            self.answers[name] = (time.monotonic(), task)
-        if not task.done() and cache_s > 0 and name in self.settled:
-            return copy.deepcopy(self.settled[name])
+            task.add_done_callback(functools.partial(self.settle, name, now))
+            self.answers[name] = (now, task)
+        settled_at, answer = self.settled.get(name, (-math.inf, None))
+        if not task.done() and cache_s > 0 and now - settled_at < cache_s + config.dep_check_timeout_ms / 1000:
+            return copy.deepcopy(answer)        # recent enough: after a quiet spell, wait for the new probe
         return copy.deepcopy(await asyncio.shield(task))
 
-    def settle(self, name: str, task: asyncio.Task) -> None:
+    def settle(self, name: str, started: float, task: asyncio.Task) -> None:
         if not task.cancelled() and task.exception() is None:
-            self.settled[name] = task.result()
+            self.settled[name] = (started, task.result())
 
 
 async def check_postgres(app: web.Application) -> dict[str, Any]:

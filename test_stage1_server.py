@@ -590,15 +590,17 @@ async def test_health_probes_are_reused_for_the_cache_time(start_app: Any, monke
 
 async def test_health_answers_from_the_last_probe_while_the_next_runs(start_app: Any, monkeypatch: Any) -> None:
     """Past the cache time a request starts a new probe but gets the previous answer at once, without waiting
-    for the probe; the new answer shows once that probe has ended."""
+    for the probe; the new answer shows once that probe has ended. An answer older than the cache time plus a
+    probe's timeout (after a quiet spell) is not served: the request waits for the new probe."""
     release, probe, calls = asyncio.Event(), s1.HEALTH_PROBES["questdb"], []
 
     async def second_probe_waits(app: Any) -> Any:
         calls.append(len(calls))
         if len(calls) == 1:
             return await probe(app)
+        number = len(calls)
         await release.wait()
-        return {"status": "down", "latency_ms": None, "error": "probe released by the test"}
+        return {"status": "down", "latency_ms": None, "error": f"probe {number} released by the test"}
     monkeypatch.setitem(s1.HEALTH_PROBES, "questdb", second_probe_waits)
     client = await start_app(health_cache_ms=60_000)
 
@@ -614,9 +616,13 @@ async def test_health_answers_from_the_last_probe_while_the_next_runs(start_app:
     release.set()
 
     async def shows_new_answer() -> bool:
-        return (await questdb_health())["error"] == "probe released by the test"
+        return (await questdb_health())["error"] == "probe 2 released by the test"
     await eventually(shows_new_answer, timeout=5)
     assert len(calls) == 2
+    for name, (started, task) in list(probes.answers.items()):      # a quiet spell: every answer is old
+        probes.answers[name] = (started - 120, task)
+        probes.settled[name] = (probes.settled[name][0] - 120, probes.settled[name][1])
+    assert (await questdb_health())["error"] == "probe 3 released by the test" and len(calls) == 3
 
 
 # --- Workers -------------------------------------------------------------------------------------------------
@@ -1917,6 +1923,10 @@ def test_row_encoder_writes_every_column_with_null_for_gaps() -> None:
                                         {**head_250, "a": None, 'q"b': -2, "c%": 3e-05},
                                         {**head, "a": None, 'q"b': None, "c%": 4},
                                         {**head, "a": 7, 'q"b': None, "c%": None}]
+    text, count = encoder.encode(f"1700000000000,{iso},1,2.5,-3e-05,\r\n1700000000250,{iso_250},4,5,6,\r")
+    assert count == 2
+    assert strict_json(f"[{text}]") == [{**head, "a": 1, 'q"b': 2.5, "c%": -3e-05},
+                                        {**head_250, "a": 4, 'q"b': 5, "c%": 6}]
     text, count = encoder.encode(f"1700000000000,{iso},1,2.5,-3e-05,\n1700000000250,{iso_250},4,5")
     assert count == 2
     assert strict_json(f"[{text}]") == [{**head, "a": 1, 'q"b': 2.5, "c%": -3e-05},
@@ -2788,6 +2798,19 @@ async def test_import_rejects_a_row_without_value_when_no_double_can_carry_it(st
         assert job["result"]["errors"] == [
             "line 8: the row has no value, and the table has no DOUBLE column to write it with null"]
         assert await qdb_count(table) == 6
+
+
+def test_import_rejected_rows_without_value_take_their_place_among_the_errors() -> None:
+    """Rejected after pass 1, rows without a value are counted and listed in line order with pass 1's errors,
+    within the cap of MAX_REPORTED_ERRORS."""
+    plan = s1.plan_import(["timestamp_ms", "n"], None, [])
+    plan.columns[0].kind = "long"
+    for line in range(100, 109):
+        plan.reject(line, "bad")
+    plan.valueless = [(2, 1_000), (3, 2_000), (200, 3_000)]
+    s1.settle_valueless(plan, None)
+    assert plan.rows_rejected == 12 and plan.filler is None and list(plan.keys) == []
+    assert [line for line, _ in plan.errors] == [2, 3, *range(100, 108)]
 
 
 async def test_import_writes_a_row_without_value_with_null_in_a_double_column(start_app: Any,
