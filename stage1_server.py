@@ -3067,15 +3067,16 @@ def readable_columns(info: TableInfo | None, kind: str, wanted: tuple[str, ...] 
 
 
 def rows_sql(info: TableInfo, columns: list[str], query: RowQuery) -> str:
-    """One SELECT over validated, quoted identifiers: epoch ms, the ISO text of §2.4, the value columns, and
-    GAP_MARK when a value is null. QuestDB computes the first two and the mark on a core that is otherwise idle
-    while this process encodes (RowEncoder)."""
+    """One SELECT over validated, quoted identifiers: a null cell, epoch ms, the ISO text of §2.4, the value
+    columns, and GAP_MARK when a value is null. QuestDB computes the ms, the text and the mark on a core that is
+    otherwise idle while this process encodes; the null cell and the mark frame each line for RowEncoder."""
     ts, per_ms = quoted(info.designated or "timestamp"), ticks_per_ms(info)
     iso = (f"CASE WHEN cast({ts} AS LONG) % {per_ms * 1000} < {per_ms} THEN to_str({ts}, 'yyyy-MM-ddTHH:mm:ssZ') "
            f"ELSE to_str({ts}, 'yyyy-MM-ddTHH:mm:ss.SSSZ') END")
     values = [quoted(c) for c in columns]
     gap = " OR ".join(f"{value} IS NULL" for value in values) or "false"
-    select = ", ".join([f"cast({ts} AS LONG) / {per_ms}", iso, *values, f"CASE WHEN {gap} THEN '{GAP_MARK}' END"])
+    select = ", ".join(["NULL", f"cast({ts} AS LONG) / {per_ms}", iso, *values,
+                        f"CASE WHEN {gap} THEN '{GAP_MARK}' END"])
     where = [f"{ts} >= {query.start_ms * per_ms}" if query.start_ms is not None else "",
              f"{ts} < {query.end_ms * per_ms}" if query.end_ms is not None else ""]
     sql = f"SELECT {select} FROM {quoted(info.name)}"
@@ -3091,32 +3092,35 @@ GAP_MARK = "g"      # the last CSV cell of a row with a null value: no other cel
 
 
 class RowEncoder:
-    """Turns a block of QuestDB CSV lines of rows_sql() (`ms,"iso",v1,...,vN,mark`) into row objects of
-    §3.3.3/§3.3.4 without parsing a number: numeric CSV cells are already JSON numbers, QuestDB's quoted ISO cell
-    is already a JSON string. The keys are formatted once into a %-template (`%.0s` drops the mark), so a row
-    costs one split and one %: per cell, C code only. A block holding a null (the mark) or an Infinity or NaN
-    (from a table another program wrote) takes the careful path: one memchr each tells. Every row carries every column,
-    with null for a missing value (§3.3.4)."""
+    """Turns a block of QuestDB CSV lines of rows_sql() (`,ms,"iso",v1,...,vN,mark`) into row objects of
+    §3.3.3/§3.3.4 without parsing a number: numeric CSV cells are already JSON numbers, and QuestDB's quoted ISO
+    cell is already a JSON string. The keys are formatted once into a %-template per row. Split at commas, a
+    block's line breaks land inside the cell that joins a line's mark to the next line's null cell, which `%.0s`
+    drops: a whole block costs one split and one %, all C code. A block holding a mark (a null value) or an
+    Infinity or NaN (from a table another program wrote) takes the careful path, line by line; one memchr each
+    tells. Every row carries every column, with null for a missing value (§3.3.4)."""
 
     def __init__(self, columns: list[str]) -> None:
         keys = ["timestamp_ms", "timestamp", *columns]
         self.template = "{" + ",".join(dumps(key).replace("%", "%%") + ":%s" for key in keys) + "}%.0s"
-        self.width = len(keys) + 1
+        self.width = len(keys) + 1                  # cells a row takes: the keys' and the mark's
 
     def encode(self, text: str) -> tuple[str, int]:
-        """The rows of text (whole lines) as comma-separated JSON objects, and how many there were."""
-        lines = text.splitlines()
-        if "" in lines:
-            lines = [line for line in lines if line]
-        template = self.template
+        """The rows of text (whole lines, the last without its newline) as comma-separated JSON objects, and
+        how many there were."""
+        if not text.strip():
+            return "", 0
         if GAP_MARK not in text and "I" not in text and "N" not in text:
-            with contextlib.suppress(TypeError):    # a line of another width, never in QuestDB's numeric CSV
-                return ",".join([template % tuple(line.split(",")) for line in lines]), len(lines)
-        return ",".join([template % self.careful_cells(line) for line in lines]), len(lines)
+            rows = text.count("\n") + 1
+            with contextlib.suppress(TypeError):    # a blank line, or one of another width: never from QuestDB
+                return ",".join([self.template] * rows) % tuple(text.split(",")[1:]), rows
+        lines = [line for line in text.splitlines() if line]
+        return ",".join([self.template % self.careful_cells(line) for line in lines]), len(lines)
 
     def careful_cells(self, line: str) -> tuple[str, ...]:
-        """A line's cells with an empty, NaN or infinite value as null, and missing cells as null."""
-        cells = (line.split(",") + [""] * self.width)[:self.width]
+        """A line's cells after the null one, with an empty, NaN or infinite value as null, and missing cells
+        as null."""
+        cells = (line.split(",") + [""] * self.width)[1:self.width + 1]
         return (*cells[:2], *[finite_cell(cell) or "null" for cell in cells[2:-1]], "")
 
 

@@ -1908,30 +1908,32 @@ async def test_rows_questdb_down_is_503(start_app: Any) -> None:
 
 
 def test_row_encoder_writes_every_column_with_null_for_gaps() -> None:
-    """Lines as rows_sql() selects them (ms, ISO, values, gap mark): empty cells, ±Infinity and a short line all
-    become null; keys are JSON-escaped, a % too. A block without a mark or an Infinity takes the fast path to the
-    same shapes, and a short line there too."""
+    """Lines as rows_sql() selects them (a null cell, ms, ISO, values, gap mark): empty cells, ±Infinity and a
+    short line all become null; keys are JSON-escaped, a % too. A block without a mark or an Infinity takes the
+    fast path to the same shapes, with LF or CRLF line ends; a short or blank line there goes the careful way."""
     encoder = s1.RowEncoder(["a", 'q"b', "c%"])
     iso, iso_250 = '"2023-11-14T22:13:20Z"', '"2023-11-14T22:13:20.250Z"'
     head = {"timestamp_ms": 1_700_000_000_000, "timestamp": "2023-11-14T22:13:20Z"}
     head_250 = {"timestamp_ms": 1_700_000_000_250, "timestamp": "2023-11-14T22:13:20.250Z"}
-    lines = [f"1700000000000,{iso},1.5,,,g", f"1700000000250,{iso_250},,-2,3e-05,g",
-             f"1700000000000,{iso},Infinity,-Infinity,4,", f"1700000000000,{iso},7"]
+    lines = [f",1700000000000,{iso},1.5,,,g", f",1700000000250,{iso_250},,-2,3e-05,g",
+             f",1700000000000,{iso},Infinity,-Infinity,4,", f",1700000000000,{iso},7"]
     text, count = encoder.encode("\r\n".join(lines) + "\r")
     assert count == 4
     assert strict_json(f"[{text}]") == [{**head, "a": 1.5, 'q"b': None, "c%": None},
                                         {**head_250, "a": None, 'q"b': -2, "c%": 3e-05},
                                         {**head, "a": None, 'q"b': None, "c%": 4},
                                         {**head, "a": 7, 'q"b': None, "c%": None}]
-    text, count = encoder.encode(f"1700000000000,{iso},1,2.5,-3e-05,\r\n1700000000250,{iso_250},4,5,6,\r")
-    assert count == 2
-    assert strict_json(f"[{text}]") == [{**head, "a": 1, 'q"b': 2.5, "c%": -3e-05},
-                                        {**head_250, "a": 4, 'q"b': 5, "c%": 6}]
-    text, count = encoder.encode(f"1700000000000,{iso},1,2.5,-3e-05,\n1700000000250,{iso_250},4,5")
-    assert count == 2
-    assert strict_json(f"[{text}]") == [{**head, "a": 1, 'q"b': 2.5, "c%": -3e-05},
-                                        {**head_250, "a": 4, 'q"b': 5, "c%": None}]
-    assert s1.RowEncoder([]).encode(f"1700000000000,{iso},") == (json.dumps(head, separators=(",", ":")), 1)
+    full = [{**head, "a": 1, 'q"b': 2.5, "c%": -3e-05}, {**head_250, "a": 4, 'q"b': 5, "c%": 6}]
+    for end in ("\r\n", "\n"):
+        text, count = encoder.encode(f",1700000000000,{iso},1,2.5,-3e-05,{end},1700000000250,{iso_250},4,5,6,")
+        assert (count, strict_json(f"[{text}]")) == (2, full)
+    for odd in (f",1700000000250,{iso_250},4,5", f",1700000000250,{iso_250},4,5,6,\n"):
+        text, count = encoder.encode(f",1700000000000,{iso},1,2.5,-3e-05,\n{odd}")
+        assert (count, strict_json(f"[{text}]")[0]) == (2, full[0])
+    assert strict_json(f"[{encoder.encode(f',1700000000250,{iso_250},4,5')[0]}]") == [
+        {**head_250, "a": 4, 'q"b': 5, "c%": None}]
+    assert s1.RowEncoder([]).encode(f",1700000000000,{iso},") == (json.dumps(head, separators=(",", ":")), 1)
+    assert encoder.encode("") == ("", 0) and encoder.encode("\r") == ("", 0)
 
 
 async def test_relay_csv_lines_reassembles_lines_split_anywhere() -> None:
