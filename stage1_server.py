@@ -1172,7 +1172,7 @@ class Postgres:
                 self.pool, self.last_error = pool, None
                 self.connected.set()
                 log.info("postgres connected attempt=%d schema_version=%d", attempt, SCHEMA_VERSION)
-            except (*PG_DOWN_ERRORS, psycopg2.Error) as e:    # also a schema the role may not create
+            except (psycopg2.Error, OSError, asyncio.TimeoutError) as e:   # also a schema the role may not create
                 self.last_error = one_line(e)
                 log.warning("postgres unavailable attempt=%d error=%s retry_in_s=%.1f",
                             attempt, self.last_error, delay)
@@ -1317,7 +1317,7 @@ class QuestDB:
 
     async def find_table(self, name: str) -> dict[str, Any] | None:
         """The tables() row of name (a validated name), compared case-insensitively as QuestDB resolves names."""
-        rows = await self.rows("SELECT table_name, designatedTimestamp, partitionBy FROM tables() "
+        rows = await self.rows("SELECT table_name, designatedTimestamp, partitionBy, walEnabled, dedup FROM tables() "
                                f"WHERE lower(table_name) = lower('{name}')")
         return rows[0] if rows else None
 
@@ -1442,11 +1442,9 @@ class TableInfo:
 
 async def table_info(qdb: QuestDB, name: str) -> TableInfo | None:
     """Metadata of table `name` (a validated name), or None when it does not exist."""
-    tables = await qdb.rows("SELECT table_name, designatedTimestamp, walEnabled, dedup FROM tables() "
-                            f"WHERE lower(table_name) = lower('{name}')")
-    if not tables:
+    table = await qdb.find_table(name)
+    if table is None:
         return None
-    table = tables[0]
     columns = await qdb.table_columns(table["table_name"])
     return TableInfo(name=table["table_name"], columns={c["name"]: c["type"] for c in columns},
                      designated=table["designatedTimestamp"], wal=bool(table["walEnabled"]),
@@ -1493,19 +1491,28 @@ async def table_write_lock(app: web.Application, table: str,
                            waiting: Callable[[], Awaitable[None]] | None = None) -> AsyncIterator[None]:
     """Make this the only writer of a QuestDB table among all server processes (a PostgreSQL advisory lock,
     behind a process-local lock so waiters do not each hold a connection). Imports verify exact row counts,
-    and DDL must not race. `waiting` is called while blocked (an import's cancel checkpoint); without it
-    the wait is bounded by STAGE1_QUESTDB_TIMEOUT_S and then answers 503."""
-    key = {"key": f"stage1_table:{table.lower()}"}
+    and DDL must not race. Both locks are tried in 0.2 s steps; between them `waiting` is called (an import's
+    cancel checkpoint), and without it the whole wait is bounded by STAGE1_QUESTDB_TIMEOUT_S and then answers
+    503."""
+    key, lock = {"key": f"stage1_table:{table.lower()}"}, app[TABLE_LOCKS][table.lower()]
     deadline = time.monotonic() + app[CONFIG].questdb_timeout_s
-    async with app[TABLE_LOCKS][table.lower()], app[PG].cursor(dict_rows=False) as cur:
+
+    async def between_tries() -> None:
+        if waiting is not None:
+            await waiting()
+        elif time.monotonic() > deadline:
+            raise ApiError(503, "questdb_timeout", f"table {table} is busy with another writer; retry later")
+
+    while not await acquired_within(lock, 0.2):
+        await between_tries()
+    async with contextlib.AsyncExitStack() as stack:
+        stack.callback(lock.release)
+        cur = await stack.enter_async_context(app[PG].cursor(dict_rows=False))
         while True:
             await cur.execute(SQL_TRY_TABLE_LOCK, key)
             if (await cur.fetchone())[0]:
                 break
-            if waiting is not None:
-                await waiting()
-            elif time.monotonic() > deadline:
-                raise ApiError(503, "questdb_timeout", f"table {table} is busy with another writer; retry later")
+            await between_tries()
             await asyncio.sleep(0.2)
         body_error = None
         try:
@@ -1515,10 +1522,18 @@ async def table_write_lock(app: web.Application, table: str,
         finally:
             try:
                 await cur.execute(SQL_TABLE_UNLOCK, key)
-            except (ApiError, *PG_DOWN_ERRORS):
+            except PG_DOWN_ERRORS:
                 cur.connection.close()     # never back to the pool still holding the session lock
     if body_error is not None:
         raise body_error
+
+
+async def acquired_within(lock: asyncio.Lock, timeout_s: float) -> bool:
+    try:
+        await asyncio.wait_for(lock.acquire(), timeout_s)
+    except asyncio.TimeoutError:
+        return False
+    return True
 
 
 async def wal_state(qdb: QuestDB, table: str) -> dict[str, Any] | None:
@@ -2479,7 +2494,7 @@ def parse_bucket(bucket: Any, index: int) -> dict[str, Any]:
     if not isinstance(bucket, dict):
         raise invalid_field(path, f"must be an object, got {json_type(bucket)}")
     if not get_str(bucket, "side", f"{path}.side"):
-        raise bad_request("missing_fields", f"Missing required fields: {path}.side", missing_fields=[f"{path}.side"])
+        raise missing_fields([f"{path}.side"])
     row = {"side": bucket["side"], "notes": get_str(bucket, "notes", f"{path}.notes")}
     for key in ("trade_count", "win_count"):
         row[key] = get_int(bucket, key, f"{path}.{key}", minimum=0)
@@ -2677,16 +2692,13 @@ class JobContext:
     async def checkpoint(self, progress: int | None = None, total: int | None = None,
                          message: str | None = None, force: bool = False) -> None:
         """Record progress (at most about once a second unless forced) and stop here if cancel was asked."""
-        self.note(progress, total, message)
+        self.progress = self.progress if progress is None else progress
+        self.total = self.total if total is None else total
+        self.message = self.message if message is None else message
         if force or time.monotonic() - self._last_write >= self.PROGRESS_EVERY_S:
             await self.beat()
         if self.cancel_requested:
             raise JobCancelled()
-
-    def note(self, progress: int | None, total: int | None, message: str | None) -> None:
-        self.progress = self.progress if progress is None else progress
-        self.total = self.total if total is None else total
-        self.message = self.message if message is None else message
 
     async def beat(self) -> None:
         """Renew the lease (with the latest progress); learn about cancel requests; detect a lost lease."""

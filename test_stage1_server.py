@@ -985,7 +985,7 @@ async def test_stale_worker_cannot_overwrite_rescued_attempt(start_app: Any, pg_
     before = await job_row(pg_pool, job["job_id"])
     assert before["status"] == "COMPLETED"
     zombie = s1.JobContext(app, old)
-    zombie.note(1, None, None)
+    zombie.progress = 1
     with pytest.raises(s1.LeaseLost):
         await zombie.beat()
     await s1.finish_job(zombie, "FAILED", error="zombie write", result={"stale": True}, started=time.monotonic())
@@ -2912,8 +2912,31 @@ async def test_table_write_lock_passes_the_writers_own_errors_through(client: An
     with pytest.raises(FileNotFoundError):
         async with s1.table_write_lock(app, table):
             raise FileNotFoundError("upload gone")
-    async with s1.table_write_lock(app, table):
+    await asyncio.wait_for(take_table_lock(app, table), 5)
+
+
+async def take_table_lock(app: Any, table: str, waiting: Any = None) -> None:
+    """Take the table's write lock and give it back at once."""
+    async with s1.table_write_lock(app, table, waiting):
         pass
+
+
+async def test_table_write_lock_bounds_the_wait_behind_a_writer_of_this_process(start_app: Any) -> None:
+    """Behind a writer of the same process, another writer answers 503 after STAGE1_QUESTDB_TIMEOUT_S, and an
+    import's checkpoint is called while it waits (so a cancel is heard); both get the table once it is free."""
+    client, table = await start_app(questdb_timeout_s=0.5), table_name()
+    app, checkpoints = client.server.app, []
+
+    async def checkpoint() -> None:
+        checkpoints.append(time.monotonic())
+    async with s1.table_write_lock(app, table):
+        with pytest.raises(s1.ApiError) as busy:
+            await asyncio.wait_for(take_table_lock(app, table), 5)
+        assert busy.value.status == 503
+        waiter = asyncio.ensure_future(take_table_lock(app, table, checkpoint))
+        await eventually(lambda: asyncio.sleep(0, len(checkpoints) >= 2), timeout=5)
+        assert not waiter.done()
+    await asyncio.wait_for(waiter, 5)
 
 
 async def test_concurrent_imports_into_one_table_both_verify(start_app: Any, tmp_path: Path) -> None:
