@@ -1440,6 +1440,11 @@ class TableInfo:
         return next((name for name in self.columns if name.lower() == lowered), None)
 
 
+def double_columns(info: TableInfo | None) -> list[str]:
+    """The table's columns that store NaN as null: ILP writes a row without any value as NaN in one of them."""
+    return [name for name, qtype in (info.columns.items() if info else ()) if qtype in ("DOUBLE", "FLOAT")]
+
+
 async def table_info(qdb: QuestDB, name: str) -> TableInfo | None:
     """Metadata of table `name` (a validated name), or None when it does not exist."""
     table = await qdb.find_table(name)
@@ -1580,11 +1585,11 @@ async def table_bounds(qdb: QuestDB, info: TableInfo | None) -> tuple[int, int |
     return int(row["n"]), first, last
 
 
-async def write_ilp_http(app: web.Application, text: str) -> None:
+async def write_ilp_http(app: web.Application, body: bytes) -> None:
     """ILP over HTTP (/write): one transaction per request, and rejected lines come back as an error."""
     qdb = app[QDB]
     with questdb_errors():
-        async with qdb.session.post(f"{qdb.base}/write", params={"precision": "n"}, data=text.encode(),
+        async with qdb.session.post(f"{qdb.base}/write", params={"precision": "n"}, data=body,
                                     timeout=qdb.timeout) as resp:
             if resp.status == 204:
                 return
@@ -2968,7 +2973,7 @@ def typed_values(values: Mapping[str, Any], names: list[str], columns: list[IlpC
 
 
 def format_double_rows(table: str, columns: list[IlpColumn], rows: Mapping[int, tuple[int, Mapping[str, Any]]],
-                       filler_column: str | None = None) -> str:
+                       filler_column: str | None = None) -> bytes:
     """format_ilp_rows() for AppendBatch.rows when every column is DOUBLE, without the typed_values() tuples: the
     fields come by name straight from each row's dict, a float token as its digits and any other number as
     repr(float), null values omitted (parse_append left only finite ones), and a row without any value gets NaN
@@ -2986,7 +2991,7 @@ def format_double_rows(table: str, columns: list[IlpColumn], rows: Mapping[int, 
                 raise ValueError("a row without any value needs a DOUBLE column to carry its null")
             line = filler
         out.append(b"%s%s %d\n" % (prefix, line, ts_ms * 1_000_000))
-    return b"".join(out).decode()
+    return b"".join(out)
 
 
 async def prepare_rows_table(qdb: QuestDB, table: str, info: TableInfo | None, columns: list[IlpColumn]
@@ -3009,13 +3014,14 @@ async def write_append(app: web.Application, info: TableInfo, columns: list[IlpC
     """ILP over HTTP (one acknowledged transaction), then wait until reads see it. Rows without any value
     need a field: NaN in a DOUBLE column (stored as null), or SQL when the table has no DOUBLE column.
     `rows` are typed_values() tuples, or AppendBatch.rows itself when every column is DOUBLE."""
-    filler = next((name for name, qtype in info.columns.items() if qtype in ("DOUBLE", "FLOAT")), None)
+    filler = next(iter(double_columns(info)), None)
     if filler is None and not columns:
         await insert_timestamps(app[QDB], info, list(rows) if isinstance(rows, dict) else [ts for ts, _ in rows])
+    elif isinstance(rows, dict):
+        await write_ilp_http(app, await asyncio.to_thread(format_double_rows, info.name, columns, rows, filler))
     else:
-        formatter: Any = format_double_rows if isinstance(rows, dict) else format_ilp_rows
-        text = await asyncio.to_thread(formatter, info.name, columns, rows, filler)
-        await write_ilp_http(app, text)
+        await write_ilp_http(app, await asyncio.to_thread(lambda: format_ilp_rows(info.name, columns, rows,
+                                                                                   filler).encode()))
     await wait_wal_applied(app[QDB], info.name, app[CONFIG].questdb_timeout_s)
 
 
@@ -3543,6 +3549,14 @@ class ImportPlan:
     def error_texts(self) -> list[str]:
         return [f"line {line}: {message}" for line, message in self.errors]
 
+    def add_keys(self, keys: Iterable[Any], lo_us: int | None, hi_us: int | None) -> None:
+        """Remember rows to verify by their keys (row_keys()), and widen the file's time range to cover
+        [lo_us, hi_us] (None: no row)."""
+        (self.keys.update if isinstance(self.keys, set) else self.keys.extend)(keys)
+        if lo_us is not None:
+            self.min_us = lo_us if self.min_us is None else min(self.min_us, lo_us)
+            self.max_us = hi_us if self.max_us is None else max(self.max_us, hi_us)
+
 
 @dataclass
 class CsvBatch:
@@ -4005,7 +4019,8 @@ def scan_batch(plan: ImportPlan, batch: CsvBatch) -> None:
                 bad.add(i)
                 rejects[lines[i]] = f"{column.name}: {cols[column.index][i]!r} is not a valid {column.qtype}"
         valueless = valueless_rows(plan, cols) - bad
-        plan.valueless += [(lines[i], row_key(plan, cols, stamps, i)) for i in sorted(valueless)]
+        order = sorted(valueless)
+        plan.valueless += zip([lines[i] for i in order], row_keys(plan, cols, stamps, order))
         remember_keys(plan, cols, stamps, bad | valueless)
     for line in sorted(rejects):
         plan.reject(line, rejects[line])
@@ -4038,30 +4053,25 @@ def has_valueless_row(classes: list[bytes]) -> bool:
     return empty != 0
 
 
-def row_key(plan: ImportPlan, cols: list[list[str]], stamps: list[int | None], i: int) -> Any:
-    """What verification counts a row by: its µs, with the values of the dedup keys when there are any."""
+def row_keys(plan: ImportPlan, cols: list[list[str]], stamps: list[int | None], rows: Iterable[int]) -> list[Any]:
+    """What verification counts each of the rows by: its µs, with the values of the dedup keys if any."""
     if not plan.dedup_keys:
-        return stamps[i]
-    return (stamps[i], *(key_value(cols[plan.header.index(k)][i]) for k in plan.dedup_keys))
+        return [stamps[i] for i in rows]
+    key_cols = [cols[plan.header.index(k)] for k in plan.dedup_keys]
+    return [(stamps[i], *(key_value(c[i]) for c in key_cols)) for i in rows]
 
 
 def remember_keys(plan: ImportPlan, cols: list[list[str]], stamps: list[int | None], bad: set[int]) -> None:
     good = [us for i, us in enumerate(stamps) if i not in bad] if bad else stamps
-    if good:
-        plan.min_us = min(plan.min_us if plan.min_us is not None else good[0], min(good))
-        plan.max_us = max(plan.max_us if plan.max_us is not None else good[0], max(good))
-    if not plan.dedup_keys:
-        plan.keys.extend(good)
-        return
-    plan.keys.update(row_key(plan, cols, stamps, i) for i in range(len(stamps)) if i not in bad)
+    keys = row_keys(plan, cols, stamps, [i for i in range(len(stamps)) if i not in bad]) if plan.dedup_keys else good
+    plan.add_keys(keys, min(good, default=None), max(good, default=None))
 
 
 def settle_valueless(plan: ImportPlan, info: TableInfo | None) -> None:
     """After pass 1: rows without any value are written with NaN in a DOUBLE column of the file or the table,
     which stores null; without one ILP cannot write them, and they are rejected rows. Their keys were held
     back until now."""
-    doubles = [c.name for c in plan.columns if c.kind == "double"]
-    doubles += [name for name, qtype in (info.columns.items() if info else ()) if qtype in ("DOUBLE", "FLOAT")]
+    doubles = [c.name for c in plan.columns if c.kind == "double"] + double_columns(info)
     plan.filler = ilp_name(doubles[0]) + "=NaN" if doubles else None
     rows, plan.valueless = plan.valueless, []
     if plan.filler is None:
@@ -4070,11 +4080,8 @@ def settle_valueless(plan: ImportPlan, info: TableInfo | None) -> None:
         plan.errors = sorted(plan.errors + [(line, message) for line, _ in rows[:MAX_REPORTED_ERRORS]]
                              )[:MAX_REPORTED_ERRORS]
         return
-    for _, key in rows:
-        us = key if isinstance(key, int) else key[0]
-        plan.min_us = us if plan.min_us is None else min(plan.min_us, us)
-        plan.max_us = us if plan.max_us is None else max(plan.max_us, us)
-        (plan.keys.add if isinstance(plan.keys, set) else plan.keys.append)(key)
+    stamps = [key if isinstance(key, int) else key[0] for _, key in rows]
+    plan.add_keys([key for _, key in rows], min(stamps, default=None), max(stamps, default=None))
 
 
 def key_value(cell: str) -> Any:
@@ -4209,8 +4216,8 @@ async def import_locked(ctx: JobContext, path: Path, measurement: str, started: 
     # with the same key, leaves it unchanged and also needs the close's commit (see verify_import).
     replaces = stored > 0 or visible < result["rows_written"]
     await verify_import(ctx.app, info, plan, before + visible - stored, before, committed_txn if replaces else None)
-    result["rows_verified"] = visible if plan.min_us is not None else 0
-    await refresh_datasets_using(ctx.app, info.name)
+    result["rows_verified"] = visible
+    await refresh_datasets_using(ctx.app, info)
     return finish_result(result, started)
 
 
@@ -4304,11 +4311,8 @@ def merge_scan(plan: ImportPlan, piece: ImportPlan, lines_before: int) -> None:
     plan.rows_rejected += piece.rows_rejected
     errors = [(line + lines_before, message) for line, message in piece.errors]
     plan.errors = (plan.errors + errors)[:MAX_REPORTED_ERRORS]
-    (plan.keys.update if isinstance(plan.keys, set) else plan.keys.extend)(piece.keys)
+    plan.add_keys(piece.keys, piece.min_us, piece.max_us)
     plan.valueless += [(line + lines_before, key) for line, key in piece.valueless]
-    if piece.min_us is not None:
-        plan.min_us = piece.min_us if plan.min_us is None else min(plan.min_us, piece.min_us)
-        plan.max_us = piece.max_us if plan.max_us is None else max(plan.max_us, piece.max_us)
     for column, seen in zip(plan.columns, piece.columns):
         column.maybe &= seen.maybe
         column.raw_ok = column.raw_ok and seen.raw_ok
@@ -4629,12 +4633,12 @@ async def verify_import(app: web.Application, info: TableInfo, plan: ImportPlan,
         await asyncio.sleep(0.05)
 
 
-async def refresh_datasets_using(app: web.Application, table: str) -> None:
+async def refresh_datasets_using(app: web.Application, info: TableInfo) -> None:
     """An import into a dataset's table refreshes that dataset's statistics and manifest keys (§3.7.5)."""
     for row in await app[PG].fetchall(SQL_DATASET_TABLES):
-        kinds = [kind for kind, name in zip(ROW_KINDS, dataset_tables(row)) if name.lower() == table.lower()]
+        kinds = [kind for kind, name in zip(ROW_KINDS, dataset_tables(row)) if name.lower() == info.name.lower()]
         for kind in kinds:
-            await refresh_dataset_stats(app, str(row["dataset_id"]), written=kind, row=row)
+            await refresh_dataset_stats(app, str(row["dataset_id"]), written=kind, row=row, known=info)
 
 
 async def wait_for_final(app: web.Application, job_id: str, timeout_s: float) -> dict[str, Any]:

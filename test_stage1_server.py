@@ -1988,7 +1988,7 @@ def test_append_rows_keep_float_tokens_and_store_overflow_as_null() -> None:
         "open": None, "a": None, "b": None, "c": None, "d": b"2.50", "e": 1.0, "f": 3, "g": b"1E-5", "h": -0.0,
         "i": float(long_token)})}, 1)
     columns = [s1.IlpColumn(name, "double") for name in batch.columns]
-    line = s1.format_double_rows("t", columns, batch.rows)
+    line = s1.format_double_rows("t", columns, batch.rows).decode()
     assert line == f"t d=2.50,e=1.0,f=3.0,g=1E-5,h=-0.0,i={float(long_token)!r} 1700000000000000000\n"
 
 
@@ -2005,7 +2005,7 @@ def test_format_double_rows_writes_what_format_ilp_rows_writes() -> None:
         assert all(head.startswith("my\\ t ") for head, _ts in lines)
         return [(sorted(head[len("my\\ t "):].split(",")), ts) for head, ts in lines]
 
-    fast = s1.format_double_rows("my t", columns, rows, "b c")
+    fast = s1.format_double_rows("my t", columns, rows, "b c").decode()
     assert fields(fast) == fields(s1.format_ilp_rows("my t", columns, typed, "b c"))
     assert fields(fast)[1] == (["b\\ c=NaN"], "1700000001000000000")
 
