@@ -5026,7 +5026,8 @@ class DependencyProbes:
     new probe, and until it ends requests get the previous answer instead of waiting for it (a busy QuestDB can
     take tens of ms to answer SELECT 1), as long as that answer is at most the setting plus
     STAGE1_DEP_CHECK_TIMEOUT_MS old; after a quiet spell the request waits for the new probe. With the setting 0
-    every request waits for a probe of its own."""
+    an answer is never reused: each request waits for a fresh probe, shared only with the requests that arrive
+    while it runs."""
 
     def __init__(self, app: web.Application) -> None:
         self.app = app
@@ -5043,8 +5044,8 @@ class DependencyProbes:
             self.answers[name] = (now, task)
         settled_at, answer = self.settled.get(name, (-math.inf, None))
         if not task.done() and cache_s > 0 and now - settled_at < cache_s + config.dep_check_timeout_ms / 1000:
-            return copy.deepcopy(answer)        # recent enough: after a quiet spell, wait for the new probe
-        return copy.deepcopy(await asyncio.shield(task))
+            return answer                       # recent enough: after a quiet spell, wait for the new probe
+        return await asyncio.shield(task)       # answers are shared: callers read them, never change them
 
     def settle(self, name: str, started: float, task: asyncio.Task) -> None:
         if not task.cancelled() and task.exception() is None:
@@ -5098,8 +5099,8 @@ def worker_health(app: web.Application) -> dict[str, Any]:
 async def get_api_health(request: web.Request) -> web.Response:
     """Always 200 (§3.1.3): the body says which dependency is down; readiness belongs to /readyz."""
     app, probes = request.app, request.app[HEALTH]
-    postgres, questdb, pending = await asyncio.gather(probes.get("postgres"), probes.get("questdb"),
-                                                      probes.get("pending_jobs"))
+    counted = probes.get("pending_jobs") if app[CONFIG].worker_slots else asyncio.sleep(0)   # no queue: None
+    postgres, questdb, pending = await asyncio.gather(probes.get("postgres"), probes.get("questdb"), counted)
     worker = worker_health(app)
     if postgres["status"] == "up" and worker["status"] != "disabled":
         worker["queue_depth"] = pending or 0

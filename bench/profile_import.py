@@ -25,11 +25,7 @@ from bench_import import generate_csv  # noqa: E402
 
 
 def pass1(path: Path, batch: int) -> s1.ImportPlan:
-    header = s1.read_header(path)
-    plan = s1.plan_import(header, None, [])
-    batches = s1.csv_batches(path, min(batch, s1.IMPORT_SLICE_ROWS))
-    while s1.scan_next(plan, batches, batch):
-        pass
+    *_, plan = s1.scan_steps(s1.plan_import(s1.read_header(path), None, []), path, batch)
     s1.settle_types(plan)
     s1.settle_valueless(plan, None)
     return plan
