@@ -578,9 +578,7 @@ async def test_health_probes_are_reused_for_the_cache_time(start_app: Any, monke
     bodies = await asyncio.gather(*(client.get("/api/health") for _ in range(10)), client.get("/readyz"))
     assert [b.status for b in bodies] == [200] * 11
     assert (probed["postgres"], probed["questdb"]) == (1, 1)
-    probes = client.server.app[s1.HEALTH]
-    for name, (started, task) in list(probes.answers.items()):      # as if the cache time had passed
-        probes.answers[name] = (started - 2.0, task)
+    age_probes(client.server.app, 2.0)                              # as if the cache time had passed
     assert (await client.get("/api/health")).status == 200 and probed["questdb"] == 2
     uncached = await start_app(health_cache_ms=0)
     for _ in range(3):
@@ -608,9 +606,7 @@ async def test_health_answers_from_the_last_probe_while_the_next_runs(start_app:
         resp = await asyncio.wait_for(client.get("/api/health"), 5)
         return (await resp.json())["dependencies"]["questdb"]
     assert (await questdb_health())["status"] == "up"
-    probes = client.server.app[s1.HEALTH]
-    started, task = probes.answers["questdb"]
-    probes.answers["questdb"] = (started - 120, task)                # as if the cache time had passed
+    age_probes(client.server.app, 120)                              # as if the cache time had passed
     assert (await questdb_health())["status"] == "up" and len(calls) == 2
     assert (await questdb_health())["status"] == "up" and len(calls) == 2
     release.set()
@@ -619,10 +615,17 @@ async def test_health_answers_from_the_last_probe_while_the_next_runs(start_app:
         return (await questdb_health())["error"] == "probe 2 released by the test"
     await eventually(shows_new_answer, timeout=5)
     assert len(calls) == 2
-    for name, (started, task) in list(probes.answers.items()):      # a quiet spell: every answer is old
-        probes.answers[name] = (started - 120, task)
-        probes.settled[name] = (probes.settled[name][0] - 120, probes.settled[name][1])
+    age_probes(client.server.app, 120, settled=True)                # a quiet spell: every answer is old
     assert (await questdb_health())["error"] == "probe 3 released by the test" and len(calls) == 3
+
+
+def age_probes(app: Any, seconds: float, settled: bool = False) -> None:
+    """Make the health probes (and with settled, the answers they gave) `seconds` older."""
+    probes = app[s1.HEALTH]
+    for name, (started, task) in list(probes.answers.items()):
+        probes.answers[name] = (started - seconds, task)
+    for name, (at, answer) in list(probes.settled.items()) if settled else ():
+        probes.settled[name] = (at - seconds, answer)
 
 
 # --- Workers -------------------------------------------------------------------------------------------------
@@ -3299,6 +3302,13 @@ async def test_import_in_pieces_on_the_worker_processes(start_app: Any, tmp_path
     merge_scan = s1.merge_scan
     monkeypatch.setattr(s1, "merge_scan", lambda plan, piece, lines: merged.append(lines) or merge_scan(
         plan, piece, lines))
+    read_whole: list[Path] = []
+    scan_batches = s1.scan_batches
+
+    async def recorded_scan_batches(ctx: Any, plan: Any, path: Path) -> None:
+        read_whole.append(path)
+        await scan_batches(ctx, plan, path)
+    monkeypatch.setattr(s1, "scan_batches", recorded_scan_batches)
     proxy = FlakyIlp(cut_after=10**12)                 # cuts nothing: counts the ILP connections (pass 2 has one)
     await proxy.up()
     client, table = await import_client(start_app, tmp_path, questdb_ilp_port=proxy.port), table_name()
@@ -3315,10 +3325,11 @@ async def test_import_in_pieces_on_the_worker_processes(start_app: Any, tmp_path
     assert (job["result"]["rows_verified"], proxy.connections) == (1498, 1) and len(merged) > 10
     assert await qdb_rows(f'SELECT count() n, sum(n) s FROM "{table}"') == \
         [{"n": 1498, "s": sum(range(1500)) - 700 - 1400}]
-    assert [c["type"] for c in job["result"]["columns"]] == ["DOUBLE", "LONG"]
+    assert [c["type"] for c in job["result"]["columns"]] == ["DOUBLE", "LONG"] and read_whole == []
     quoted_table = table_name()
     job = await import_sync(client, quoted_table, data.replace("bad,1,2", '1700042000,"1",2'))
     assert job["status"] == "FAILED" and job["result"]["errors"] == ["line 1402: expected 3 fields, got 4"]
+    assert len(read_whole) == 1
 
 
 # --- QuestDB proxy -------------------------------------------------------------------------------------------

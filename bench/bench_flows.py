@@ -27,7 +27,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,7 +40,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from _process import stop
+from _process import free_port, percentile, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -63,12 +62,6 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 # --- Processes ---------------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 class Process:
     """A child process on a free port, logging to bench/out/; stop() is safe to call twice."""
@@ -235,11 +228,6 @@ def indicator_batch(number: int, rng: random.Random) -> bytes:
 
 
 # --- Measurements ------------------------------------------------------------------------------------------
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
 
 async def load(session: aiohttp.ClientSession, url: str, seconds: float, expected: int) -> tuple[int, float,
                                                                                                   list[float]]:

@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -36,7 +35,7 @@ from pathlib import Path
 import aiohttp
 import aiopg
 
-from _process import stop as stop_server
+from _process import free_port, percentile, stop as stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -46,11 +45,6 @@ QDB_HTTP = os.environ.get("STAGE1_QUESTDB_HTTP", "http://127.0.0.1:9000")
 ILP_CONF = "tcp::addr=127.0.0.1:9009;"
 COLUMNS = [f"c{i:02d}" for i in range(1, 13)]
 START_MS = 1_600_000_000_000
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
 
 
 # --- Data ----------------------------------------------------------------------------------------------------
@@ -106,12 +100,6 @@ async def wait_count(http: aiohttp.ClientSession, table: str, rows: int, timeout
 
 
 # --- Server --------------------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def server_dsn() -> str:
     return f"{PG_DSN}{'&' if '?' in PG_DSN else '?'}options=-csearch_path%3D{SCHEMA}"

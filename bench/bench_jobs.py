@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,17 +29,12 @@ import aiopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import stage1_server as s1  # noqa: E402
-from _process import stop  # noqa: E402
+from _process import free_port, percentile, stop  # noqa: E402
 
 DSN = os.environ.get("BENCH_PG_DSN", "postgresql://stage1:stage1@127.0.0.1:5432/stage1_bench")
 PICKUP_JOBS = int(os.environ.get("BENCH_PICKUP_JOBS", "500"))
 DRAIN_JOBS = int(os.environ.get("BENCH_DRAIN_JOBS", "5000"))
 OUT = ROOT / "bench" / "out"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def summary(values_ms: list[float]) -> str:
@@ -66,12 +60,6 @@ async def reference(pool: aiopg.Pool, rounds: int = 500) -> dict[str, list[float
                 await cur.execute(sql)
                 timings[name].append((time.perf_counter() - started) * 1000)
     return timings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:
