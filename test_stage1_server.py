@@ -3104,6 +3104,73 @@ async def test_import_resends_after_a_dropped_connection(start_app: Any, tmp_pat
         await proxy.down()
 
 
+class SlowIlp(TcpProxy):
+    """An ILP proxy to the real QuestDB that takes what it is sent 4 KiB at a time, with a pause after each."""
+
+    def __init__(self, pause_s: float) -> None:
+        super().__init__(TEST_QUESTDB_ILP_PORT)
+        self.pause_s, self.reads = pause_s, 0
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        while data := await reader.read(4096):
+            self.reads += 1
+            up_writer.write(data)
+            await up_writer.drain()
+            await asyncio.sleep(self.pause_s)
+        up_writer.close()
+        writer.close()
+
+
+async def test_import_through_a_slow_questdb_completes_exactly(start_app: Any, tmp_path: Path) -> None:
+    """QuestDB taking the ILP stream slowly (but steadily) is no failure: the job waits for it, reports progress
+    batch by batch, and every row arrives once."""
+    proxy = SlowIlp(pause_s=0.01)
+    await proxy.up()
+    try:
+        client = await import_client(start_app, tmp_path, questdb_ilp_port=proxy.port, import_batch_rows=500,
+                                     questdb_timeout_s=5)
+        table = table_name()
+        data = "timestamp_unix,v\n" + "".join(f"{1600000000 + i},{i}.5\n" for i in range(5000))
+        job = await import_sync(client, table, data)
+        assert job["status"] == "COMPLETED", job
+        assert job["result"]["rows_verified"] == 5000 and job["progress"] == job["total"] == 5000
+        assert proxy.reads > 20                         # the stream really went through the slow reader
+        assert await qdb_rows(f'SELECT count() n, sum(v) s FROM "{table}"') == [{"n": 5000, "s": 12_500_000.0}]
+    finally:
+        await proxy.down()
+
+
+async def test_import_fails_clearly_when_questdb_stops_reading(start_app: Any, tmp_path: Path) -> None:
+    """An ILP port that accepts but never reads (a hung QuestDB): once the socket buffers are full, each attempt
+    gives up after STAGE1_QUESTDB_TIMEOUT_S; after three the job is FAILED, saying so, with nothing verified."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)     # inherited by accepted connections
+    listener.bind(("127.0.0.1", 0))
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)                                             # open, never read
+
+    server = await asyncio.start_server(hold, sock=listener)
+    try:
+        client = await import_client(start_app, tmp_path, questdb_ilp_port=listener.getsockname()[1],
+                                     questdb_timeout_s=1)
+        # ~10 MB of ILP: more than the worker's socket send buffer (4 MiB asked, the kernel doubles it)
+        data = "timestamp_ms,v\n" + "".join(f"{1600000000000 + i},{i % 997}.25\n" for i in range(250_000))
+        resp = await client.post("/api/questdb/import", data=data.encode(), headers={"Content-Type": "text/csv"},
+                                 params={"measurement": (table := table_name())})
+        job = await resp.json()
+        assert resp.status == 200 and job["status"] == "FAILED", job
+        assert "QuestDB ILP connection failed 3 times" in job["error"] and "timed out" in job["error"], job
+        assert len(held) == 3 and job["result"]["rows_verified"] == 0 and job["result"]["rows_total"] == 250_000
+        assert await qdb_count(table) == 0 and uploads(tmp_path) == []
+    finally:
+        server.close()
+        for writer in held:
+            writer.close()
+
+
 async def test_import_fails_clearly_when_questdb_ilp_is_down(start_app: Any, tmp_path: Path) -> None:
     """QuestDB's ILP port closed when the job starts sending: FAILED with an error naming the connection."""
     client = await import_client(start_app, tmp_path, questdb_ilp_port=free_port())
