@@ -1382,11 +1382,6 @@ def ilp_value(value: Any, kind: str) -> str | None:
     return '"' + str(value).translate(ILP_STRING_ESCAPES) + '"'
 
 
-def ilp_line(table: str, fields: list[tuple[str, str]], ts_ns: int) -> str:
-    """One line from already escaped (name, value) pairs; the caller guarantees at least one field."""
-    return f"{table} {','.join(f'{name}={value}' for name, value in fields)} {ts_ns}\n"
-
-
 @dataclass(frozen=True)
 class IlpColumn:
     name: str                 # as stored in QuestDB
@@ -1398,24 +1393,26 @@ class IlpColumn:
 
 
 def format_ilp_rows(table: str, columns: list[IlpColumn], rows: Iterable[tuple[int, tuple[Any, ...]]],
-                    filler_column: str | None = None) -> str:
-    """ILP text for (timestamp_ms, values) rows. A row whose values are all null is written with NaN in a
-    DOUBLE column of the pre-created table, which QuestDB stores as null (ILP needs at least one field)."""
+                    filler: str | None) -> str:
+    """ILP text for (timestamp_ms, values) rows. A row whose values are all null is written with the filler
+    (null_filler(): NaN in a DOUBLE column, which QuestDB stores as null; ILP needs at least one field)."""
     table_escaped = ilp_name(table)
-    names = [c.escaped for c in columns]
+    prefixes = [c.escaped + "=" for c in columns]
     kinds = [c.kind for c in columns]
-    doubles = [c.name for c in columns if c.kind == "double"]
-    filler_name = filler_column or (doubles[0] if doubles else None)
-    filler = (ilp_name(filler_name), "NaN") if filler_name else None
     out = []
     for ts_ms, values in rows:
-        fields = [(n, text) for n, k, v in zip(names, kinds, values) if (text := ilp_value(v, k)) is not None]
-        if not fields:
-            if filler is None:
-                raise ValueError("a row without any value needs a DOUBLE column to carry its null")
-            fields = [filler]
-        out.append(ilp_line(table_escaped, fields, ts_ms * 1_000_000))
+        fields = ",".join([prefix + text for prefix, kind, value in zip(prefixes, kinds, values)
+                           if (text := ilp_value(value, kind)) is not None])
+        if not (fields or filler):
+            raise ValueError("a row without any value needs a DOUBLE column to carry its null")
+        out.append(f"{table_escaped} {fields or filler} {ts_ms * 1_000_000}\n")
     return "".join(out)
+
+
+def null_filler(doubles: list[str]) -> str | None:
+    """The ILP field that writes a row without any value: NaN in the first DOUBLE (or FLOAT) column, which
+    QuestDB stores as null; None without one."""
+    return ilp_name(doubles[0]) + "=NaN" if doubles else None
 
 
 class IlpConnectionLost(Exception):
@@ -2973,23 +2970,22 @@ def typed_values(values: Mapping[str, Any], names: list[str], columns: list[IlpC
 
 
 def format_double_rows(table: str, columns: list[IlpColumn], rows: Mapping[int, tuple[int, Mapping[str, Any]]],
-                       filler_column: str | None = None) -> bytes:
+                       filler: str | None) -> bytes:
     """format_ilp_rows() for AppendBatch.rows when every column is DOUBLE, without the typed_values() tuples: the
     fields come by name straight from each row's dict, a float token as its digits and any other number as
-    repr(float), null values omitted (parse_append left only finite ones), and a row without any value gets NaN
-    in filler_column (stored as null). Built as bytes, as the tokens are."""
+    repr(float), null values omitted (parse_append left only finite ones), and a row without any value gets the
+    filler (null_filler()). Built as bytes, as the tokens are."""
     prefix = ilp_name(table).encode() + b" "
     fields = {column.name: ilp_name(column.name).encode() + b"=" for column in columns}
-    filler_name = filler_column or (columns[0].name if columns else None)
-    filler = (ilp_name(filler_name) + "=NaN").encode() if filler_name else None
+    filler_bytes = filler.encode() if filler else None
     out = []
     for ts_ms, (_index, values) in rows.items():
         line = b",".join([fields[key] + (value if type(value) is bytes else repr(float(value)).encode())
                           for key, value in values.items() if value is not None])
         if not line:
-            if filler is None:
+            if filler_bytes is None:
                 raise ValueError("a row without any value needs a DOUBLE column to carry its null")
-            line = filler
+            line = filler_bytes
         out.append(b"%s%s %d\n" % (prefix, line, ts_ms * 1_000_000))
     return b"".join(out)
 
@@ -3014,15 +3010,26 @@ async def write_append(app: web.Application, info: TableInfo, columns: list[IlpC
     """ILP over HTTP (one acknowledged transaction), then wait until reads see it. Rows without any value
     need a field: NaN in a DOUBLE column (stored as null), or SQL when the table has no DOUBLE column.
     `rows` are typed_values() tuples, or AppendBatch.rows itself when every column is DOUBLE."""
-    filler = next(iter(double_columns(info)), None)
-    if filler is None and not columns:
-        await insert_timestamps(app[QDB], info, list(rows) if isinstance(rows, dict) else [ts for ts, _ in rows])
-    elif isinstance(rows, dict):
+    filler = null_filler(double_columns(info))
+    if filler is None and (bare := stamps_without_value(rows)):
+        await insert_timestamps(app[QDB], info, bare)
+        bare_set = set(bare)
+        rows = ({ts: row for ts, row in rows.items() if ts not in bare_set} if isinstance(rows, dict) else
+                [row for row in rows if row[0] not in bare_set])
+    if isinstance(rows, dict) and rows:
         await write_ilp_http(app, await asyncio.to_thread(format_double_rows, info.name, columns, rows, filler))
-    else:
+    elif rows:
         await write_ilp_http(app, await asyncio.to_thread(lambda: format_ilp_rows(info.name, columns, rows,
                                                                                    filler).encode()))
     await wait_wal_applied(app[QDB], info.name, app[CONFIG].questdb_timeout_s)
+
+
+def stamps_without_value(rows: list[tuple[int, tuple[Any, ...]]] | dict[int, tuple[int, dict[str, Any]]]
+                         ) -> list[int]:
+    """The timestamps of the rows whose every value is null (typed tuples, or AppendBatch.rows)."""
+    if isinstance(rows, dict):
+        return [ts for ts, (_index, values) in rows.items() if all(v is None for v in values.values())]
+    return [ts for ts, values in rows if all(v is None for v in values)]
 
 
 async def insert_timestamps(qdb: QuestDB, info: TableInfo, stamps: list[int]) -> None:
@@ -4071,8 +4078,7 @@ def settle_valueless(plan: ImportPlan, info: TableInfo | None) -> None:
     """After pass 1: rows without any value are written with NaN in a DOUBLE column of the file or the table,
     which stores null; without one ILP cannot write them, and they are rejected rows. Their keys were held
     back until now."""
-    doubles = [c.name for c in plan.columns if c.kind == "double"] + double_columns(info)
-    plan.filler = ilp_name(doubles[0]) + "=NaN" if doubles else None
+    plan.filler = null_filler([c.name for c in plan.columns if c.kind == "double"] + double_columns(info))
     rows, plan.valueless = plan.valueless, []
     if plan.filler is None:
         message = "the row has no value, and the table has no DOUBLE column to write it with null"

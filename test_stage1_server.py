@@ -1707,6 +1707,21 @@ async def test_rows_without_any_value_are_stored_as_empty_bars(client: Any) -> N
     assert [r["x"] for r in rows] == [None, 1.0, None]
 
 
+async def test_rows_without_any_value_in_a_table_without_double_column(client: Any) -> None:
+    """A table of LONG columns only (written by another program): a batch mixing bars with values and bars
+    without any stores both (the latter by SQL, as ILP cannot write a line without a field)."""
+    dataset_id, slug = uid(), new_slug()
+    table = f"{slug}_long"
+    await post_ok(client, "/api/datasets", variant_a(dataset_id, slug, metadata=manifest(
+        dataset_id, slug, ohlcv_measurement=table, indicator_measurement=table)), 201)
+    await qdb_rows(f'CREATE TABLE "{table}" (n LONG, timestamp TIMESTAMP) TIMESTAMP(timestamp) PARTITION BY DAY WAL')
+    body = await post_ok(client, f"/api/datasets/{dataset_id}/indicators/append", {"rows": [
+        {"timestamp": FIRST_BAR_MS, "n": 7}, {"timestamp": FIRST_BAR_MS + HOUR_MS, "n": None}]}, 200)
+    assert (body["rows_written"], body["row_count"]) == (2, 2)
+    rows = (await get_ok(client, f"/api/datasets/{dataset_id}/indicators"))["rows"]
+    assert [r["n"] for r in rows] == [7, None]
+
+
 async def test_rows_rejected_batch_adds_no_column(client: Any) -> None:
     """A batch refused for one value (a fraction for an integer column) changes nothing: no new column."""
     dataset_id, slug = uid(), new_slug()
@@ -1991,7 +2006,7 @@ def test_append_rows_keep_float_tokens_and_store_overflow_as_null() -> None:
         "open": None, "a": None, "b": None, "c": None, "d": b"2.50", "e": 1.0, "f": 3, "g": b"1E-5", "h": -0.0,
         "i": float(long_token)})}, 1)
     columns = [s1.IlpColumn(name, "double") for name in batch.columns]
-    line = s1.format_double_rows("t", columns, batch.rows).decode()
+    line = s1.format_double_rows("t", columns, batch.rows, None).decode()
     assert line == f"t d=2.50,e=1.0,f=3.0,g=1E-5,h=-0.0,i={float(long_token)!r} 1700000000000000000\n"
 
 
@@ -2008,8 +2023,8 @@ def test_format_double_rows_writes_what_format_ilp_rows_writes() -> None:
         assert all(head.startswith("my\\ t ") for head, _ts in lines)
         return [(sorted(head[len("my\\ t "):].split(",")), ts) for head, ts in lines]
 
-    fast = s1.format_double_rows("my t", columns, rows, "b c").decode()
-    assert fields(fast) == fields(s1.format_ilp_rows("my t", columns, typed, "b c"))
+    fast = s1.format_double_rows("my t", columns, rows, s1.null_filler(["b c"])).decode()
+    assert fields(fast) == fields(s1.format_ilp_rows("my t", columns, typed, s1.null_filler(["b c"])))
     assert fields(fast)[1] == (["b\\ c=NaN"], "1700000001000000000")
 
 
@@ -3205,7 +3220,8 @@ def test_ilp_formatting_escapes_and_types() -> None:
     columns = [s1.IlpColumn("Close Price", "double"), s1.IlpColumn("n", "long"), s1.IlpColumn("ok", "boolean"),
                s1.IlpColumn("note", "string"), s1.IlpColumn("a=b", "double")]
     text = s1.format_ilp_rows("my table", columns, [(1700000000000, (1.5, 3, True, 'say "hi"\n', None)),
-                                                    (1700000000001, (float("nan"), None, None, None, None))])
+                                                    (1700000000001, (float("nan"), None, None, None, None))],
+                             s1.null_filler(["Close Price"]))
     assert text == ('my\\ table Close\\ Price=1.5,n=3i,ok=t,note="say \\"hi\\"\\\n" 1700000000000000000\n'
                     "my\\ table Close\\ Price=NaN 1700000000001000000\n")
 
