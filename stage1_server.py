@@ -3731,16 +3731,17 @@ def _token_class_table() -> bytes:
 
 TOKEN_CLASS_TABLE = _token_class_table()
 DIGIT_TABLE = bytes(int(48 <= byte <= 57) for byte in range(256))
-LONG_DIGIT_RUN = b"\x01" * 256         # 256 digits in a row, in DIGIT_TABLE's translation
+# 200 digits in a row, in DIGIT_TABLE's translation. Beside a two-digit exponent (three digits take the careful
+# path, out_of_double_range), a run of 210 digits already leaves the double range: 10**209 * 10**99 < 1.8e308.
+LONG_DIGIT_RUN = b"\x01" * 200
 
 
 def token_classes(text: str, width: int, rows: int) -> list[bytes] | None:
     """One class byte per cell of a plain slice, column by column, without splitting it into cells: `i` a cell
     int() accepts, `m`/`f` one only float() accepts (plain decimal digits, sign, point, exponent: sent verbatim),
-    `_` empty. None when a cell is anything else, holds 256 digits in a row, or a row does not have `width`
-    fields. Each digit run becomes
-    one D, then the float grammar s? (D | D. | D.D | .D) (e s? D)? folds each valid cell into one byte
-    (test_import_token_classes_match_float_and_int checks this against float() and int() exhaustively)."""
+    `_` empty. None when a cell is anything else, holds LONG_DIGIT_RUN, or a row does not have `width` fields.
+    Each digit run becomes one D, then the float grammar s? (D | D. | D.D | .D) (e s? D)? folds each valid cell
+    into one byte (test_import_token_classes_match_float_and_int checks this against float() and int())."""
     raw = b"," + text.encode()
     digit_bytes = raw.translate(DIGIT_TABLE)                        # 1 per digit byte
     if LONG_DIGIT_RUN in digit_bytes:          # a number that may leave the double range: float() must tell
