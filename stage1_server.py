@@ -3337,6 +3337,7 @@ def out_of_double_range(text: str) -> bool:
     return any(letter in text and pattern.search(text)
                for letter, pattern in zip("eE", OUT_OF_DOUBLE_RANGE))
 IMPORT_SCALAR_TYPES = {**ILP_KINDS, "SYMBOL": "symbol"}
+INFERABLE_KINDS = ("long", "double", "boolean")       # a new column's candidates, the first that fits wins
 INFERRED_TYPES = {"long": "LONG", "double": "DOUBLE", "boolean": "BOOLEAN", "string": "STRING"}   # §3.7.5
 
 
@@ -3524,7 +3525,7 @@ class ColumnPlan:
     qtype: str = "DOUBLE"
     new: bool = True                # absent from the table: created with qtype
     raw_ok: bool = True             # double: every cell is a plain decimal literal, sent verbatim
-    maybe: set[str] = field(default_factory=lambda: {"long", "double", "boolean"})   # inference state
+    maybe: set[str] = field(default_factory=lambda: set(INFERABLE_KINDS))   # inference state
 
     @property
     def prefix(self) -> str:
@@ -3903,10 +3904,12 @@ def verbatim_doubles(values: list[str]) -> bool:
 
 
 def settle_types(plan: ImportPlan) -> None:
-    """After pass 1: all integers → LONG, all numeric → DOUBLE, all true/false → BOOLEAN, else STRING."""
+    """After pass 1: all integers → LONG, all numeric → DOUBLE, all true/false → BOOLEAN, else STRING. A column
+    without any value (every value rules a candidate out) is DOUBLE, which can carry a value-less row's null."""
     for column in plan.columns:
         if column.new:
-            column.kind = next((k for k in ("long", "double", "boolean") if k in column.maybe), "string")
+            fits = [kind for kind in INFERABLE_KINDS if kind in column.maybe]
+            column.kind = "double" if len(fits) == len(INFERABLE_KINDS) else next(iter(fits), "string")
             column.qtype = INFERRED_TYPES[column.kind]
 
 

@@ -2852,6 +2852,18 @@ async def test_import_writes_a_row_without_value_with_null_in_a_double_column(st
     assert await qdb_rows(f'SELECT n, x FROM "{table}"') == [{"n": 7, "x": None}, {"n": None, "x": None}]
 
 
+async def test_import_column_without_any_value_is_double_and_carries_the_null(start_app: Any,
+                                                                            tmp_path: Path) -> None:
+    """In a new table, a column of the file that holds no value at all is DOUBLE (not LONG), so a row without
+    any value is written through it, with null, instead of being rejected."""
+    client, table = await import_client(start_app, tmp_path), table_name()
+    job = await import_sync(client, table, "timestamp_unix,n,x\n1700000000,7,\n1700000060,,\n")
+    assert job["status"] == "COMPLETED", job
+    assert job["result"]["columns"] == [{"name": "n", "type": "LONG"}, {"name": "x", "type": "DOUBLE"}]
+    assert (job["result"]["rows_written"], job["result"]["rows_verified"]) == (2, 2)
+    assert await qdb_rows(f'SELECT n, x FROM "{table}"') == [{"n": 7, "x": None}, {"n": None, "x": None}]
+
+
 async def test_import_into_a_nanosecond_table_verifies_its_rows(start_app: Any, tmp_path: Path) -> None:
     """A TIMESTAMP_NS table: verification counts the file's time range in ns, and a re-import that replaces
     rows is verified too; a stored row off a whole µs inside the range is counted, never taken for a key."""
