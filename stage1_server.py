@@ -2010,10 +2010,13 @@ class ChangeVersion:
             self.pruning = None
 
 
-async def cached_json_response(request: web.Request, key: Hashable,
-                               build: Callable[[], Awaitable[Any]]) -> web.Response:
+async def cached_json_response(request: web.Request, key: Hashable, build: Callable[[], Awaitable[Any]],
+                               cacheable: bool = True) -> web.Response:
     """200 with build()'s JSON, served from the response cache while CACHED_TABLES are unchanged. The version is
-    read before building, so an entry may be newer than its version (a needless miss later) but never older."""
+    read before building, so an entry may be newer than its version (a needless miss later) but never older.
+    Not cacheable (a path id that is not a UUID): build() answers alone, its 404 without a database query."""
+    if not cacheable:
+        return json_response(await build())
     cache = request.app[RESPONSE_CACHE]
     version = await request.app[CHANGE_VERSION].read()
     body = cache.get(version, key)
@@ -5153,13 +5156,14 @@ async def post_dataset(request: web.Request) -> web.Response:
 async def get_dataset_detail(request: web.Request) -> web.Response:
     dataset_id = path_id(request)
     return await cached_json_response(request, ("dataset", dataset_id),
-                                      lambda: fetch_dataset(request.app[PG], dataset_id))
+                                      lambda: fetch_dataset(request.app[PG], dataset_id), dataset_id is not None)
 
 
 async def get_dataset_runs(request: web.Request) -> web.Response:
     limit, offset, dataset_id = *query_page(request), path_id(request)
     return await cached_json_response(request, ("dataset_runs", dataset_id, limit, offset),
-                                      lambda: list_dataset_runs(request.app[PG], dataset_id, limit, offset))
+                                      lambda: list_dataset_runs(request.app[PG], dataset_id, limit, offset),
+                                      dataset_id is not None)
 
 
 # --- Handlers: dataset rows ---------------------------------------------------------------------------------
@@ -5214,7 +5218,8 @@ async def get_runs(request: web.Request) -> web.Response:
 async def get_run_detail(request: web.Request) -> web.Response:
     """GET /api/runs/{id} and its alias /api/walkforward/runs/{id} (§3.4.3, §3.4.4)."""
     run_id = path_id(request)
-    return await cached_json_response(request, ("run", run_id), lambda: fetch_run(request.app[PG], run_id))
+    return await cached_json_response(request, ("run", run_id), lambda: fetch_run(request.app[PG], run_id),
+                                      run_id is not None)
 
 
 # --- Handlers: simulations ----------------------------------------------------------------------------------

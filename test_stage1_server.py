@@ -528,14 +528,17 @@ async def test_questdb_that_hangs_is_reported_within_the_check_timeout(start_app
 
 
 async def test_postgres_down_at_start_then_recovers(start_app: Any) -> None:
-    """The server starts without PostgreSQL: readyz 503, data endpoints 503 postgres_unavailable; once the
-    database answers, the server connects by itself and applies the schema."""
+    """The server starts without PostgreSQL: readyz 503, data endpoints 503 postgres_unavailable (but an id that
+    is not a UUID is still 404); once the database answers, the server connects by itself and applies the schema."""
     proxy = TcpProxy(pg_port())
     client = await start_app(pg_dsn=dsn_via(proxy.port), wait_for_pg=False)
     assert (await client.get("/healthz")).status == 200
     ready = await assert_error(await client.get("/readyz"), 503, "not_ready")
     assert ready["checks"]["postgres"] == "down" and ready["checks"]["schema"] == "down"
     await assert_error(await client.get("/api/jobs"), 503, "postgres_unavailable")
+    for path, code in (("/api/datasets/not-a-uuid", "dataset_not_found"), ("/api/runs/x", "run_not_found"),
+                       ("/api/datasets/x/runs", "dataset_not_found")):
+        await assert_error(await client.get(path), 404, code)      # no id to look up: no database needed
     health = await (await client.get("/api/health")).json()
     assert health["status"] == "degraded" and health["dependencies"]["postgres"]["status"] == "down"
     await proxy.up()
