@@ -5426,25 +5426,28 @@ def http_error_text(request: web.Request, error: web.HTTPException) -> str:
     return error.reason
 
 
-def cors_middleware(origins: tuple[str, ...]) -> Any:
-    allow_all = "*" in origins
+def cors_origin(request: web.Request) -> str | None:
+    """The request's Origin when STAGE1_CORS_ORIGINS allows it, else None."""
+    origins, origin = request.app[CONFIG].cors_origins, request.headers.get("Origin")
+    return origin if origin is not None and ("*" in origins or origin in origins) else None
 
-    @web.middleware
-    async def cors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-                   ) -> web.StreamResponse:
-        origin = request.headers.get("Origin")
-        if origin is None or not (allow_all or origin in origins):
-            return await handler(request)
-        if request.method == "OPTIONS":
-            return web.Response(status=204, headers={
-                "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-                "Access-Control-Allow-Headers": "Content-Type, X-Stage1-Token", "Vary": "Origin"})
-        response = await handler(request)
+
+@web.middleware
+async def cors_preflight(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                         ) -> web.StreamResponse:
+    """OPTIONS from an allowed origin: 204 with the methods and headers it may send (installed when CORS is on)."""
+    if request.method == "OPTIONS" and cors_origin(request):
+        return web.Response(status=204, headers={"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                                                 "Access-Control-Allow-Headers": "Content-Type, X-Stage1-Token"})
+    return await handler(request)
+
+
+async def cors_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare: every response to an allowed origin names it. A middleware would miss the JSON errors
+    that error_middleware builds outside it and the streamed responses whose headers are already sent."""
+    if origin := cors_origin(request):
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Vary"] = "Origin"
-        return response
-
-    return cors
 
 
 def normalized_path(path: str) -> str:
@@ -5630,9 +5633,11 @@ def create_app(config: Config, *, job_types: Mapping[str, JobType] | None = None
     (tests inject their own instead of patching module globals)."""
     middlewares = [error_middleware, body_limit_middleware]
     if config.cors_origins:
-        middlewares.append(cors_middleware(config.cors_origins))
+        middlewares.append(cors_preflight)
     middlewares.append(slash_middleware)
     app = web.Application(client_max_size=config.max_body_bytes, middlewares=middlewares)
+    if config.cors_origins:
+        app.on_response_prepare.append(cors_headers)
     app[CONFIG] = config
     app[JOB_TYPES] = {**builtin_job_types(), **(job_types or {})}
     app[STARTED] = time.monotonic()

@@ -317,6 +317,26 @@ async def test_options_without_cors_is_405(client: Any) -> None:
     await assert_error(await client.options("/api/jobs"), 405, "method_not_allowed")
 
 
+async def test_cors_names_the_origin_on_every_response(start_app: Any) -> None:
+    """With CORS on, a listed origin's preflight gets 204 and every answer to it names the origin: JSON,
+    errors and streamed rows alike; another origin gets no CORS header."""
+    client = await start_app(cors_origins="http://dash")
+    dash = {"Origin": "http://dash"}
+    preflight = await client.options("/api/jobs", headers={**dash, "Access-Control-Request-Method": "GET"})
+    assert preflight.status == 204 and preflight.headers["Access-Control-Allow-Origin"] == "http://dash"
+    assert "X-Stage1-Token" in preflight.headers["Access-Control-Allow-Headers"]
+    answers = [await client.get("/api/jobs", headers=dash), await client.get("/api/nothing-here", headers=dash),
+               await client.get(f"/api/datasets/{uid()}", headers=dash),
+               await client.post("/api/questdb/export", json={"sql": "SELECT 1 AS x"}, headers=dash)]
+    assert [resp.status for resp in answers] == [200, 404, 404, 200]
+    assert all(resp.headers.get("Access-Control-Allow-Origin") == "http://dash" for resp in answers)
+    assert answers[-1].headers["Transfer-Encoding"] == "chunked"          # the export was streamed
+    other = await client.get("/api/nothing-here", headers={"Origin": "http://elsewhere"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+    await assert_error(await client.options("/api/jobs", headers={"Origin": "http://elsewhere"}), 405,
+                       "method_not_allowed")
+
+
 @pytest.mark.parametrize("path", ["/api/jobs/", "//api/jobs", "/api//jobs"])
 async def test_slash_variants_answer_like_the_normal_path(client: Any, path: str) -> None:
     """A trailing slash or repeated slashes get the normal response, never a redirect."""
