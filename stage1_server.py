@@ -2647,6 +2647,16 @@ async def get_job(pg: Postgres, job_id: str) -> dict[str, Any]:
     return job_json(row)
 
 
+async def cancel_job(pg: Postgres, job_id: str) -> dict[str, Any]:
+    """PENDING → CANCELLED, RUNNING → cancel requested, in one UPDATE; the job after it. 404 job_not_found, or
+    409 job_finished (with the job) when it is already final."""
+    row = await pg.fetchone(SQL_CANCEL_JOB, {"job_id": job_id}) if UUID_RE.match(job_id) else None
+    if row is None:                                # unknown (404) or already final (409)
+        job = await get_job(pg, job_id)
+        raise ApiError(409, "job_finished", f"Job {job['job_id']} is already {job['status']}", job=job)
+    return job_json(row)
+
+
 # --- Jobs: context -------------------------------------------------------------------------------------------
 
 class JobCancelled(Exception):
@@ -3320,6 +3330,7 @@ async def bar_interval_ms(app: web.Application, dataset: Mapping[str, Any], ohlc
 # waits until QuestDB shows exactly the expected rows before it reports COMPLETED.
 
 UPLOAD_SUFFIX = ".upload"
+UPLOAD_SWEEP_EVERY_S = 300.0    # orphan uploads are looked for at start-up and then this often
 MAX_REPORTED_ERRORS = 10        # rejected rows listed in a job's result (all are counted)
 IMPORT_PIECE_BYTES = 16 << 20   # pass 1 cuts a plain file of at least two such pieces for the worker processes
 IMPORT_SLICE_ROWS = 1000        # rows handled at once, so their cells stay in the CPU cache (10,000 would not)
@@ -3968,7 +3979,7 @@ CELL_FORMATTERS: dict[str, Callable[[str, str], str | None]] = {     # "long": c
 
 
 # Integer column types and what ILP may write to them: the least value of LONG and INT is QuestDB's null.
-INTEGER_RANGES = {"LONG": (-(2**63) + 1, 2**63 - 1), "INT": (-(2**31) + 1, 2**31 - 1),
+INTEGER_RANGES = {"LONG": (INT64[0] + 1, INT64[1]), "INT": (INT32[0] + 1, INT32[1]),
                   "SHORT": (-(2**15), 2**15 - 1), "BYTE": (-128, 127)}
 
 
@@ -4286,7 +4297,7 @@ async def scan_pieces(ctx: JobContext, plan: ImportPlan, path: Path, pieces: lis
             if (piece := await result) is None:
                 return False
             piece_plan, piece_lines = piece
-            merge_scan(merged, piece_plan, lines)
+            await asyncio.to_thread(merge_scan, merged, piece_plan, lines)   # a set of dedup keys may be large
             lines += piece_lines
             ctx.partial_result.update(rows_total=merged.rows_total, rows_rejected=merged.rows_rejected)
             await ctx.checkpoint(progress=0, total=merged.rows_total, message=f"checking rows ({merged.rows_total})")
@@ -4572,12 +4583,11 @@ def ilp_send_steps(plan: ImportPlan, table: str, path: Path, size: int, host: st
     ("batch", rows) per batch, ("sent", 0) once all is written, then ("closed", 0). QuestDB never writes on
     this port, so EOF from it means it dropped us (usually after rejecting a line): IlpConnectionLost, as for
     any send error; leaving early (cancel) still flushes what was handed over."""
-    from concurrent.futures import ThreadPoolExecutor
     try:
         sock = socket.create_connection((host, port), timeout_s)
     except OSError as e:
         raise IlpConnectionLost(f"cannot connect to QuestDB ILP {host}:{port}: {one_line(e)}") from e
-    with contextlib.closing(sock), ThreadPoolExecutor(1) as sender:
+    with contextlib.closing(sock), concurrent.futures.ThreadPoolExecutor(1) as sender:
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, IMPORT_SEND_BUFFER)
         pending = None
@@ -5340,12 +5350,7 @@ async def get_job_detail(request: web.Request) -> web.Response:
 
 async def post_job_cancel(request: web.Request) -> web.Response:
     """PENDING → CANCELLED at once (200); RUNNING → asked to stop (202); final → 409 job_finished."""
-    job_id = request.match_info["id"]
-    row = await request.app[PG].fetchone(SQL_CANCEL_JOB, {"job_id": job_id}) if UUID_RE.match(job_id) else None
-    if row is None:                                # unknown (404) or already final (409)
-        job = await get_job(request.app[PG], job_id)
-        raise ApiError(409, "job_finished", f"Job {job['job_id']} is already {job['status']}", job=job)
-    job = job_json(row)
+    job = await cancel_job(request.app[PG], request.match_info["id"])
     local = request.app[WORKERS].running.get(job["job_id"]) if WORKERS in request.app else None
     if local is not None:                          # runs here: no need to wait for its next heartbeat
         local.cancel_requested = True
@@ -5496,9 +5501,9 @@ async def body_limit_middleware(request: web.Request,
                                 handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
                                 ) -> web.StreamResponse:
     """413 from Content-Length alone, before a byte of an oversized body is read."""
-    if request.content_length is not None and request.content_length > body_limit(request):
+    if request.content_length is not None and request.content_length > (limit := body_limit(request)):
         raise ApiError(413, "payload_too_large",
-                       f"Request body too large: {request.content_length} bytes, limit {body_limit(request)}")
+                       f"Request body too large: {request.content_length} bytes, limit {limit}")
     return await handler(request)
 
 
@@ -5525,11 +5530,7 @@ async def questdb_ctx(app: web.Application) -> AsyncIterator[None]:
 async def sweep_uploads(app: web.Application) -> None:
     """Delete uploads that no unfinished job needs (at start-up, then every few minutes)."""
     await app[PG].connected.wait()
-    try:
-        rows = await app[PG].fetchall(SQL_UPLOAD_REFERENCES)
-    except ApiError as e:
-        log.warning("upload sweep skipped error=%s", e.message)
-        return
+    rows = await app[PG].fetchall(SQL_UPLOAD_REFERENCES)
     live = {row["path"] for row in rows if row["live"]}
     finished = {row["path"] for row in rows if not row["live"]}
     removed = await asyncio.to_thread(remove_orphan_uploads, app[CONFIG].upload_dir, live, finished)
@@ -5537,13 +5538,13 @@ async def sweep_uploads(app: web.Application) -> None:
         log.info("upload sweep removed=%d dir=%s", removed, app[CONFIG].upload_dir)
 
 
-async def sweep_uploads_forever(app: web.Application, every_s: float = 300.0) -> None:
+async def sweep_uploads_forever(app: web.Application) -> None:
     while True:
         try:
             await sweep_uploads(app)
-        except Exception as e:                 # e.g. an unreadable upload folder: try again next time
+        except Exception as e:                 # PostgreSQL away, an unreadable upload folder: try again next time
             log.warning("upload sweep failed error=%s", one_line(e))
-        await asyncio.sleep(every_s)
+        await asyncio.sleep(UPLOAD_SWEEP_EVERY_S)
 
 
 async def workers_ctx(app: web.Application) -> AsyncIterator[None]:
