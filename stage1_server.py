@@ -63,6 +63,7 @@ log = logging.getLogger("stage1")
 SCHEMA_VERSION = 1
 JOB_STATUSES = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED")
 FINAL_STATUSES = frozenset({"COMPLETED", "FAILED", "CANCELLED"})
+ROW_KINDS = ("ohlcv", "indicator")      # a dataset's two QuestDB tables, by the kind of rows they hold
 JOBS_CHANNEL = "stage1_jobs"            # LISTEN/NOTIFY channel that wakes idle workers on enqueue
 TIMESTAMP_ALIASES = ("timestamp_unix", "timestamp_ms", "timestamp", "ts")   # precedence of §2.5
 MAX_EPOCH_MS = 9_223_372_036_854        # 2262-04-11T23:47:16.854Z: the last instant QuestDB can store
@@ -1128,17 +1129,17 @@ SQL_TABLE_UNLOCK = "SELECT pg_advisory_unlock(hashtext(%(key)s))"
 SQL_DATASET_TABLES = """
     SELECT dataset_id, dataset_slug, ohlcv_measurement, indicator_measurement, metadata FROM datasets
 """
-SQL_UPDATE_DATASET_STATS = """
+# One statement per kind: a refresh sets only the figures it read, so two writers of different tables never put
+# back each other's older figures.
+SQL_UPDATE_DATASET_STATS = {kind: f"""
     UPDATE datasets SET
-        ohlcv_row_count = %(ohlcv_count)s, indicator_row_count = %(indicator_count)s,
-        ohlcv_first_ts = to_timestamp(%(ohlcv_first)s::bigint / 1000.0), ohlcv_last_ts = to_timestamp(%(ohlcv_last)s::bigint / 1000.0),
-        indicator_first_ts = to_timestamp(%(indicator_first)s::bigint / 1000.0),
-        indicator_last_ts = to_timestamp(%(indicator_last)s::bigint / 1000.0),
+        {kind}_row_count = %(count)s, {kind}_first_ts = to_timestamp(%(first)s::bigint / 1000.0),
+        {kind}_last_ts = to_timestamp(%(last)s::bigint / 1000.0),
         metadata = CASE WHEN jsonb_typeof(metadata) = 'object' THEN metadata ELSE %(stored_manifest)s END
                    || %(manifest)s
     WHERE dataset_id = %(dataset_id)s
     RETURNING dataset_id
-"""
+""" for kind in ROW_KINDS}
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------------------
@@ -2734,53 +2735,49 @@ MANIFEST_STAT_KEYS = {"ohlcv": ("ohlcv_rows", "first_ohlcv_timestamp_ms", "last_
                       "indicator": ("indicator_rows", "first_indicator_timestamp_ms", "last_indicator_timestamp_ms")}
 
 
-async def dataset_table_stats(qdb: QuestDB, tables: dict[str, str], known: TableInfo | None = None
-                              ) -> dict[str, tuple[int, int | None, int | None] | None]:
-    """(count, first ms, last ms) of each of a dataset's tables, None for a table that does not exist; `known`
-    is the metadata of one of them that the caller has just read (an append's table)."""
+async def dataset_table_stats(qdb: QuestDB, row: Mapping[str, Any], kinds: Iterable[str] = ROW_KINDS,
+                              known: TableInfo | None = None
+                              ) -> dict[str, tuple[TableInfo | None, tuple[int, int | None, int | None]]]:
+    """Each of the dataset's tables of these kinds: its metadata (None: it does not exist) and its (count, first
+    ms, last ms). `known` is the metadata of one of them that the caller has just read."""
+    tables = {kind: dataset_table(row, kind) for kind in kinds}
+
     async def info_of(name: str) -> TableInfo | None:
         return known if known is not None and known.name.lower() == name.lower() else await table_info(qdb, name)
 
     infos = await asyncio.gather(*map(info_of, tables.values()))
     bounds = await asyncio.gather(*(table_bounds(qdb, info) for info in infos))
-    return {kind: (bound if info is not None else None) for kind, info, bound in zip(tables, infos, bounds)}
+    return {kind: (info, bound) for kind, info, bound in zip(tables, infos, bounds)}
 
 
-async def refresh_dataset_stats(app: web.Application, dataset_id: str, written: str | None = None,
-                                row: Mapping[str, Any] | None = None, known: TableInfo | None = None
+async def refresh_dataset_stats(app: web.Application, row: Mapping[str, Any], written: str | None = None,
+                                known: TableInfo | None = None
                                 ) -> dict[str, tuple[int, int | None, int | None]] | None:
-    """Refresh a dataset's row counts and bounds from QuestDB (§3.2.1). `written` names the table kind the
-    server just wrote ('ohlcv' or 'indicator'), whose count and bounds keys are also set in the manifest.
+    """Refresh a dataset's row counts and bounds from QuestDB (§3.2.1): of every table, or only of the kinds stored
+    in `written`, a table the server just wrote, whose count and bounds keys are then also set in the manifest.
     Best effort: when QuestDB is unreachable the statistics stay stale and None is returned."""
+    dataset_id = str(row["dataset_id"])
+    kinds = [kind for kind in ROW_KINDS if written is None or dataset_table(row, kind).lower() == written.lower()]
     try:
-        row = row or await load_dataset(app[PG], dataset_id)
-        if row is None:
-            return None
-        ohlcv, indicator = dataset_tables(row)
-        stats = await dataset_table_stats(app[QDB], {"ohlcv": ohlcv, "indicator": indicator}, known)
+        stats = await dataset_table_stats(app[QDB], row, kinds, known)
     except ApiError as e:
         log.warning("dataset stats not refreshed dataset_id=%s error=%s", dataset_id, e.message)
         return None
-    stats = {kind: bounds or (0, None, None) for kind, bounds in stats.items()}
-    manifest = dict(zip(MANIFEST_STAT_KEYS[written], stats[written])) if written else {}
     # An old row's manifest held as a JSON string is merged as the object it spells (|| would make an array).
-    params = {"dataset_id": dataset_id, "manifest": pg_json(manifest),
-              "stored_manifest": pg_json(as_object(row["metadata"]))}
-    for kind, (count, first, last) in stats.items():
-        params.update({f"{kind}_count": count, f"{kind}_first": first, f"{kind}_last": last})
+    params = {"dataset_id": dataset_id, "stored_manifest": pg_json(as_object(row["metadata"]))}
     try:
-        await app[PG].fetchone(SQL_UPDATE_DATASET_STATS, params)
+        for kind, (_info, (count, first, last)) in stats.items():
+            manifest = dict(zip(MANIFEST_STAT_KEYS[kind], (count, first, last))) if written else {}
+            await app[PG].fetchone(SQL_UPDATE_DATASET_STATS[kind], {
+                **params, "count": count, "first": first, "last": last, "manifest": pg_json(manifest)})
     except ApiError as e:
         log.warning("dataset stats not stored dataset_id=%s error=%s", dataset_id, e.message)
-    return stats
+    return {kind: bounds for kind, (_info, bounds) in stats.items()}
 
 
 # --- Dataset rows --------------------------------------------------------------------------------------------
 
 OHLCV_COLUMNS = ("open", "high", "low", "close", "volume")
-ROW_KINDS = ("ohlcv", "indicator")
-
-
 @dataclass
 class AppendBatch:
     """A validated append request: rows keyed by timestamp (the last row for a timestamp wins)."""
@@ -2936,7 +2933,7 @@ async def append_dataset_rows(app: web.Application, dataset: Mapping[str, Any], 
                         for ts, (index, values) in batch.rows.items()]
             info = await prepare_rows_table(qdb, table, info, columns)
             await write_append(app, info, columns, rows)
-    stats = await refresh_dataset_stats(app, dataset_id, written=kind, row=dataset, known=info)
+    stats = await refresh_dataset_stats(app, dataset, written=table, known=info) if batch.rows else None
     row_count = stats[kind][0] if stats else (await table_bounds(qdb, info or await table_info(qdb, table)))[0]
     written = batch.rows_received - batch.rows_skipped
     log.info("dataset append dataset_id=%s table=%s rows_written=%d rows_skipped=%d row_count=%d",
@@ -3273,12 +3270,12 @@ async def dataset_manifest(app: web.Application, dataset: Mapping[str, Any]) -> 
     ohlcv, indicator = dataset_tables(dataset)
     manifest = as_object(dataset.get("metadata"))
     try:
-        stats = await dataset_table_stats(app[QDB], {"ohlcv": ohlcv, "indicator": indicator})
+        stats = await dataset_table_stats(app[QDB], dataset)
     except ApiError:
         stats = {}
     for kind, keys in MANIFEST_STAT_KEYS.items():
-        count, first, last = stats.get(kind) or (0, None, None)
-        manifest[keys[0]] = count if stats.get(kind) else int_or_zero(manifest.get(keys[0]))
+        info, (count, first, last) = stats.get(kind) or (None, (0, None, None))
+        manifest[keys[0]] = count if info is not None else int_or_zero(manifest.get(keys[0]))
         manifest[keys[1]] = first if first is not None else stored_ms(manifest.get(keys[1]))
         manifest[keys[2]] = last if last is not None else stored_ms(manifest.get(keys[2]))
     manifest.update({
@@ -3286,7 +3283,7 @@ async def dataset_manifest(app: web.Application, dataset: Mapping[str, Any]) -> 
         "symbol": dataset.get("symbol") or "UNKNOWN", "granularity": dataset.get("granularity") or "unknown",
         "source": dataset.get("source"), "ohlcv_measurement": ohlcv, "indicator_measurement": indicator,
         "lookback_rows": int(dataset.get("lookback_rows") or 0), "exported_at": manifest.get("exported_at"),
-        "bar_interval_ms": await bar_interval_ms(app, dataset, ohlcv),
+        "bar_interval_ms": await bar_interval_ms(app, dataset, (stats.get("ohlcv") or (None,))[0]),
     })
     return manifest
 
@@ -3306,20 +3303,20 @@ GRANULARITY_RE = re.compile(r"^(\d+)(ms|s|m|h|d|w)$")
 GRANULARITY_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
 
 
-async def bar_interval_ms(app: web.Application, dataset: Mapping[str, Any], ohlcv: str) -> int:
-    """Stored value, else derived from granularity (<N>ms|s|m|h|d), else the gap of the first two bars, else 0."""
+async def bar_interval_ms(app: web.Application, dataset: Mapping[str, Any], ohlcv: TableInfo | None) -> int:
+    """Stored value, else derived from granularity (<N>ms|s|m|h|d), else the gap of the OHLCV table's first two
+    bars, else 0."""
     if int(dataset.get("bar_interval_ms") or 0) > 0:
         return int(dataset["bar_interval_ms"])
     match = GRANULARITY_RE.match((dataset.get("granularity") or "").strip().lower())
     if match:
         return int(match.group(1)) * GRANULARITY_MS[match.group(2)]
     with contextlib.suppress(ApiError):
-        info = await table_info(app[QDB], ohlcv)
-        if info is not None and info.designated:
-            rows = await app[QDB].rows(f"SELECT cast({quoted(info.designated)} AS LONG) AS t "
-                                       f"FROM {quoted(info.name)} LIMIT 2")
+        if ohlcv is not None and ohlcv.designated:
+            rows = await app[QDB].rows(f"SELECT cast({quoted(ohlcv.designated)} AS LONG) AS t "
+                                       f"FROM {quoted(ohlcv.name)} LIMIT 2")
             if len(rows) == 2:
-                return (rows[1]["t"] - rows[0]["t"]) // ticks_per_ms(info)
+                return (rows[1]["t"] - rows[0]["t"]) // ticks_per_ms(ohlcv)
     return 0
 
 
@@ -4659,9 +4656,8 @@ async def verify_import(app: web.Application, info: TableInfo, plan: ImportPlan,
 async def refresh_datasets_using(app: web.Application, info: TableInfo) -> None:
     """An import into a dataset's table refreshes that dataset's statistics and manifest keys (§3.7.5)."""
     for row in await app[PG].fetchall(SQL_DATASET_TABLES):
-        kinds = [kind for kind, name in zip(ROW_KINDS, dataset_tables(row)) if name.lower() == info.name.lower()]
-        for kind in kinds:
-            await refresh_dataset_stats(app, str(row["dataset_id"]), written=kind, row=row, known=info)
+        if any(name.lower() == info.name.lower() for name in dataset_tables(row)):
+            await refresh_dataset_stats(app, row, written=info.name, known=info)
 
 
 async def wait_for_final(app: web.Application, job_id: str, timeout_s: float) -> dict[str, Any]:
@@ -5158,9 +5154,8 @@ async def post_dataset(request: web.Request) -> web.Response:
     """Upsert (§3.2.4): 201 created or 200 updated, with the dataset object after a best-effort stats refresh."""
     post = parse_dataset_post(await read_json_object(request))
     row, created = await upsert_dataset(request.app[PG], post)
-    dataset_id = row["dataset_id"]
-    await refresh_dataset_stats(request.app, dataset_id, row=row)
-    return json_response(await fetch_dataset(request.app[PG], dataset_id), status=201 if created else 200)
+    await refresh_dataset_stats(request.app, row)
+    return json_response(await fetch_dataset(request.app[PG], row["dataset_id"]), status=201 if created else 200)
 
 
 async def get_dataset_detail(request: web.Request) -> web.Response:

@@ -1638,6 +1638,17 @@ async def test_rows_export_flow_counts_and_manifest(client: Any) -> None:
     assert item["metadata"]["last_ohlcv_timestamp_ms"] == FIRST_BAR_MS + 19_999 * HOUR_MS
 
 
+async def test_rows_append_refreshes_only_the_figures_of_its_table(start_app: Any, pg_pool: aiopg.Pool) -> None:
+    """An OHLCV append stores the OHLCV table's count and bounds and leaves the indicator figures as they are: a
+    concurrent indicator append's newer figures are never put back to what this append read before it."""
+    client = await start_app()
+    dataset_id, _ = await new_dataset(client)
+    await sql(pg_pool, "UPDATE datasets SET indicator_row_count = 999 WHERE dataset_id = %s", (dataset_id,))
+    await post_ok(client, f"/api/datasets/{dataset_id}/ohlcv/append", {"rows": ohlcv_rows(0, 3)}, 200)
+    assert await sql(pg_pool, "SELECT ohlcv_row_count, indicator_row_count FROM datasets WHERE dataset_id = %s",
+                     (dataset_id,)) == [(3, 999)]
+
+
 async def test_rows_load_flow_reads_back_every_row(client: Any) -> None:
     """§6.2: all bars ascending with integer ms; OHLCV (ms) and indicators (seconds) agree on the instant;
     row 0 carries every indicator column (null where the desktop omitted it); no numeric timestamp_unix."""
