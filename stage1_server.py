@@ -751,10 +751,17 @@ SQL_CHANGE_LOG_FUNCTION = """
         END $body$ $create$, current_schema());
     END $do$
 """
-SQL_CHANGE_LOG_TRIGGERS = [statement for table in CACHED_TABLES for statement in (f"""
-    CREATE OR REPLACE TRIGGER {table}_log_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
-    FOR EACH STATEMENT EXECUTE FUNCTION stage1_log_change()""",
-    f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_log_change")]     # replication-role writes too
+# Created (and enabled ALWAYS, so replication-role writes log too) only when missing: the DDL locks the table
+# against writers, and the schema is applied at every start-up.
+SQL_CHANGE_LOG_TRIGGERS = [f"""
+    DO $do$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = '{table}'::regclass
+                       AND tgname = '{table}_log_change' AND tgenabled = 'A') THEN
+            CREATE OR REPLACE TRIGGER {table}_log_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
+            FOR EACH STATEMENT EXECUTE FUNCTION stage1_log_change();
+            ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_log_change;
+        END IF;
+    END $do$""" for table in CACHED_TABLES]
 SQL_FIRST_EPOCH = """
     INSERT INTO stage1_change_epoch (epoch) VALUES (pg_current_xact_id()::text::bigint) ON CONFLICT DO NOTHING
 """

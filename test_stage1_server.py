@@ -292,6 +292,20 @@ async def test_schema_applies_twice_and_records_version(pg_pool: aiopg.Pool) -> 
     assert {"lease_token", "heartbeat_at", "cancel_requested", "attempts", "node_id"} <= {c for (c,) in columns}
 
 
+async def test_schema_restores_missing_or_disabled_change_log_triggers(pg_pool: aiopg.Pool) -> None:
+    """The change-log triggers, which the response cache relies on, are put back by the next start-up when
+    dropped, and enabled ALWAYS again when disabled."""
+    enabled = ("SELECT tgrelid::regclass::text, tgenabled FROM pg_trigger WHERE tgname LIKE '%%_log_change' "
+               "AND tgrelid::regclass::text IN ('datasets', 'walkforward_runs') ORDER BY 1")
+    try:
+        await sql(pg_pool, "DROP TRIGGER walkforward_runs_log_change ON walkforward_runs")
+        await sql(pg_pool, "ALTER TABLE datasets DISABLE TRIGGER datasets_log_change")
+        assert await sql(pg_pool, enabled) == [("datasets", "D")]
+    finally:
+        await s1.apply_schema(pg_pool)
+    assert await sql(pg_pool, enabled) == [("datasets", "A"), ("walkforward_runs", "A")]
+
+
 async def test_schema_adds_missing_columns_to_old_tables(pg_pool: aiopg.Pool) -> None:
     """A table from an older version gains its missing columns without losing rows."""
     await sql(pg_pool, "ALTER TABLE datasets DROP COLUMN indicator_last_ts")
