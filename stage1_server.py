@@ -5125,10 +5125,10 @@ def worker_health(app: web.Application) -> dict[str, Any]:
 async def get_api_health(request: web.Request) -> web.Response:
     """Always 200 (§3.1.3): the body says which dependency is down; readiness belongs to /readyz."""
     app, probes = request.app, request.app[HEALTH]
-    counted = probes.get("pending_jobs") if app[CONFIG].worker_slots else asyncio.sleep(0)   # no queue: None
-    postgres, questdb, pending = await asyncio.gather(probes.get("postgres"), probes.get("questdb"), counted)
     worker = worker_health(app)
-    if postgres["status"] == "up" and worker["status"] != "disabled":
+    depth = probes.get("pending_jobs") if worker["status"] != "disabled" else asyncio.sleep(0, 0)  # no queue here
+    postgres, questdb, pending = await asyncio.gather(probes.get("postgres"), probes.get("questdb"), depth)
+    if postgres["status"] == "up":
         worker["queue_depth"] = pending or 0
     healthy = postgres["status"] == questdb["status"] == "up" and worker["status"] in ("running", "disabled")
     return json_response({
