@@ -4865,10 +4865,13 @@ async def record_outcome(ctx: JobContext, started: float, slot: WorkerSlot | Non
         log.warning("job lease lost job_id=%s type=%s attempt=%d: another claim owns it; result dropped",
                     job.job_id, job.job_type, job.attempts)
         return None
-    if task.cancelled():
+    if task.cancelled() and ctx.shutting_down:   # interrupted by shutdown: the next process runs it
         await release_job(ctx)
         return None
     finish = functools.partial(finish_job, ctx, started=started, slot=slot)
+    if task.cancelled():                         # by the handler itself: released, it would loop
+        return await finish("FAILED", error="the job's task was cancelled outside shutdown",
+                            result=ctx.partial_result)
     if isinstance(task.exception(), JobCancelled):
         return await finish("CANCELLED", result=ctx.partial_result, message="cancelled")
     if task.exception() is not None:

@@ -1009,6 +1009,22 @@ async def test_result_that_is_not_json_fails_the_job(start_app: Any) -> None:
     assert done["status"] == "FAILED" and "JSON" in done["error"]
 
 
+async def test_handler_cancelled_by_its_own_code_fails_the_job(start_app: Any) -> None:
+    """A CancelledError that escapes a handler outside shutdown ends the job FAILED: it is not released to
+    PENDING, where it would be claimed and cancelled again and again."""
+    calls = []
+
+    async def cancels(ctx: s1.JobContext) -> dict[str, Any]:
+        calls.append(ctx.job.attempts)
+        raise asyncio.CancelledError()
+    client = await start_app(job_types={"cancels": s1.JobType(cancels)})
+    job = await s1.enqueue_job(client.server.app, "cancels", {})
+    assert await s1.worker_step(client.server.app, "w")
+    done = await job_status(client, job["job_id"])
+    assert done["status"] == "FAILED" and "cancelled" in done["error"] and calls == [1]
+    assert not await s1.worker_step(client.server.app, "w")                # nothing left to claim
+
+
 async def test_stale_worker_cannot_overwrite_rescued_attempt(start_app: Any, pg_pool: aiopg.Pool) -> None:
     """After a rescue and a re-claim that completes, the old claim's heartbeat raises LeaseLost and its final
     write changes nothing."""
