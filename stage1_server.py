@@ -4637,14 +4637,15 @@ def ilp_check_open(sock: socket.socket) -> None:
 
 async def verify_import(app: web.Application, info: TableInfo, plan: ImportPlan, expected: int, before: int,
                         committed_txn: int | None) -> None:
-    """Wait (bounded by STAGE1_QUESTDB_TIMEOUT_S) until QuestDB shows exactly the expected rows in the imported
-    range and has applied every commit. The count alone is not enough when rows replace others: a re-import of
-    changed values into a DEDUP table keeps the count, so then (committed_txn given: the sequencerTxn before the
-    ILP close plus one) the commit the close makes must show too."""
+    """Wait until QuestDB shows exactly the expected rows in the imported range and has applied every commit,
+    for as long as it makes progress (a slow QuestDB may still be reading what the socket buffers hold): FAILED
+    once nothing changes for STAGE1_QUESTDB_TIMEOUT_S. The count alone is not enough when rows replace others: a
+    re-import of changed values into a DEDUP table keeps the count, so then (committed_txn given: the
+    sequencerTxn before the ILP close plus one) the commit the close makes must show too."""
     if plan.min_us is None:
         return
-    qdb, started = app[QDB], time.monotonic()
-    deadline = started + app[CONFIG].questdb_timeout_s
+    qdb, started, timeout_s = app[QDB], time.monotonic(), app[CONFIG].questdb_timeout_s
+    deadline, seen = started + timeout_s, None
     while True:
         state = await wal_state(qdb, info.name) if info.wal else None
         applied = state is None or state["writerTxn"] >= state["sequencerTxn"]
@@ -4653,7 +4654,9 @@ async def verify_import(app: web.Application, info: TableInfo, plan: ImportPlan,
         count = await rows_in_range(qdb, info, plan) if applied and committed else None   # else not final yet
         if count == expected:
             return
-        if time.monotonic() > deadline:
+        if (state, count) != seen:                                  # progress: wait on
+            deadline, seen = time.monotonic() + timeout_s, (state, count)
+        elif time.monotonic() > deadline:
             count = await rows_in_range(qdb, info, plan) if count is None else count
             raise ImportFailed(f"QuestDB shows {count} rows in the imported time range, expected {expected} "
                                f"({before} before the import); the import could not be verified")

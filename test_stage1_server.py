@@ -100,13 +100,15 @@ async def client(start_app: Any) -> Any:
 
 class TcpProxy:
     """Forwards 127.0.0.1:<port> to a real service; down() refuses and cuts connections, up() restores them.
-    Used to take PostgreSQL or QuestDB away from a running server and bring it back."""
+    Used to take PostgreSQL or QuestDB away from a running server and bring it back. With a pause, it passes
+    the stream on `read_bytes` at a time and waits that long after each read: a slow service."""
 
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
+    def __init__(self, target_port: int, read_bytes: int = 65536, pause_s: float = 0.0) -> None:
+        self.target_port, self.read_bytes, self.pause_s = target_port, read_bytes, pause_s
         self.port = free_port()
         self.server: asyncio.base_events.Server | None = None
         self.pipes: set[asyncio.Task[None]] = set()
+        self.connections = self.reads = 0
 
     async def up(self) -> None:
         self.server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
@@ -121,6 +123,7 @@ class TcpProxy:
         await asyncio.gather(*self.pipes, return_exceptions=True)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
         try:
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         except OSError:
@@ -131,12 +134,13 @@ class TcpProxy:
             self.pipes.add(task)
             task.add_done_callback(self.pipes.discard)
 
-    @staticmethod
-    async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+    async def _pipe(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
         try:
-            while data := await source.read(65536):
+            while data := await source.read(self.read_bytes):
+                self.reads += 1
                 sink.write(data)
                 await sink.drain()
+                await asyncio.sleep(self.pause_s)
         except (OSError, asyncio.CancelledError):
             pass
         finally:
@@ -3165,12 +3169,12 @@ class FlakyIlp(TcpProxy):
 
     def __init__(self, cut_after: int) -> None:
         super().__init__(TEST_QUESTDB_ILP_PORT)
-        self.cut_after, self.connections = cut_after, 0
+        self.cut_after = cut_after
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.connections += 1
-        if self.connections > 1:
+        if self.connections:                        # the first one was cut: the others pass
             return await super()._accept(reader, writer)
+        self.connections += 1
         up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         received = 0
         while received < self.cut_after and (data := await reader.read(4096)):
@@ -3201,39 +3205,27 @@ async def test_import_resends_after_a_dropped_connection(start_app: Any, tmp_pat
         await proxy.down()
 
 
-class SlowIlp(TcpProxy):
-    """An ILP proxy to the real QuestDB that takes what it is sent 4 KiB at a time, with a pause after each."""
-
-    def __init__(self, pause_s: float) -> None:
-        super().__init__(TEST_QUESTDB_ILP_PORT)
-        self.pause_s, self.reads = pause_s, 0
-
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        while data := await reader.read(4096):
-            self.reads += 1
-            up_writer.write(data)
-            await up_writer.drain()
-            await asyncio.sleep(self.pause_s)
-        up_writer.close()
-        writer.close()
+def ilp_heavy_csv() -> tuple[str, int, float]:
+    """A CSV whose ILP is about three times the import worker's socket send buffer (4 MiB asked, which the kernel
+    doubles): a sender to a QuestDB that reads slowly, or not at all, has to wait. Its rows and the sum of v."""
+    rows = 3 * s1.IMPORT_SEND_BUFFER // 40            # about 45 bytes of ILP a row
+    text = "timestamp_ms,v\n" + "".join(f"{1600000000000 + i},{i % 997}.25\n" for i in range(rows))
+    return text, rows, sum(i % 997 + 0.25 for i in range(rows))
 
 
 async def test_import_through_a_slow_questdb_completes_exactly(start_app: Any, tmp_path: Path) -> None:
-    """QuestDB taking the ILP stream slowly (but steadily) is no failure: the job waits for it, reports progress
-    batch by batch, and every row arrives once."""
-    proxy = SlowIlp(pause_s=0.01)
+    """QuestDB taking the ILP stream slowly but steadily is no failure, even when the whole stream takes longer
+    than STAGE1_QUESTDB_TIMEOUT_S (the limit applies to each batch): one connection, every row once."""
+    proxy = TcpProxy(TEST_QUESTDB_ILP_PORT, read_bytes=65536, pause_s=0.02)
     await proxy.up()
     try:
-        client = await import_client(start_app, tmp_path, questdb_ilp_port=proxy.port, import_batch_rows=500,
-                                     questdb_timeout_s=5)
-        table = table_name()
-        data = "timestamp_unix,v\n" + "".join(f"{1600000000 + i},{i}.5\n" for i in range(5000))
-        job = await import_sync(client, table, data)
+        client = await import_client(start_app, tmp_path, questdb_ilp_port=proxy.port, questdb_timeout_s=2)
+        data, rows, total = ilp_heavy_csv()
+        job = await import_sync(client, table := table_name(), data)
         assert job["status"] == "COMPLETED", job
-        assert job["result"]["rows_verified"] == 5000 and job["progress"] == job["total"] == 5000
-        assert proxy.reads > 20                         # the stream really went through the slow reader
-        assert await qdb_rows(f'SELECT count() n, sum(v) s FROM "{table}"') == [{"n": 5000, "s": 12_500_000.0}]
+        assert job["result"]["rows_verified"] == rows and job["progress"] == job["total"] == rows
+        assert proxy.connections == 1 and proxy.reads * proxy.pause_s > 2     # slower than the limit, not resent
+        assert await qdb_rows(f'SELECT count() n, sum(v) s FROM "{table}"') == [{"n": rows, "s": total}]
     finally:
         await proxy.down()
 
@@ -3253,14 +3245,11 @@ async def test_import_fails_clearly_when_questdb_stops_reading(start_app: Any, t
     try:
         client = await import_client(start_app, tmp_path, questdb_ilp_port=listener.getsockname()[1],
                                      questdb_timeout_s=1)
-        # ~10 MB of ILP: more than the worker's socket send buffer (4 MiB asked, the kernel doubles it)
-        data = "timestamp_ms,v\n" + "".join(f"{1600000000000 + i},{i % 997}.25\n" for i in range(250_000))
-        resp = await client.post("/api/questdb/import", data=data.encode(), headers={"Content-Type": "text/csv"},
-                                 params={"measurement": (table := table_name())})
-        job = await resp.json()
-        assert resp.status == 200 and job["status"] == "FAILED", job
+        data, rows, _ = ilp_heavy_csv()
+        job = await import_sync(client, table := table_name(), data)
+        assert job["status"] == "FAILED", job
         assert "QuestDB ILP connection failed 3 times" in job["error"] and "timed out" in job["error"], job
-        assert len(held) == 3 and job["result"]["rows_verified"] == 0 and job["result"]["rows_total"] == 250_000
+        assert len(held) == 3 and job["result"]["rows_verified"] == 0 and job["result"]["rows_total"] == rows
         assert await qdb_count(table) == 0 and uploads(tmp_path) == []
     finally:
         server.close()
