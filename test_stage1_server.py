@@ -2910,7 +2910,7 @@ def test_import_rejected_rows_without_value_take_their_place_among_the_errors() 
 async def test_import_writes_a_row_without_value_with_null_in_a_double_column(start_app: Any,
                                                                              tmp_path: Path) -> None:
     """A row with only a timestamp is written with null values when the file or the table has a DOUBLE column
-    (here the table's, which the file does not name), and verified like the others."""
+    (the table's, which the file does not name; the file's; a stored FLOAT), and verified like the others."""
     client, table = await import_client(start_app, tmp_path), table_name()
     await qdb_rows(f'CREATE TABLE "{table}" (timestamp TIMESTAMP, n LONG, x DOUBLE) TIMESTAMP(timestamp) '
                    "PARTITION BY DAY WAL")
@@ -2918,6 +2918,15 @@ async def test_import_writes_a_row_without_value_with_null_in_a_double_column(st
     assert job["status"] == "COMPLETED", job
     assert (job["result"]["rows_written"], job["result"]["rows_verified"]) == (2, 2)
     assert await qdb_rows(f'SELECT n, x FROM "{table}"') == [{"n": 7, "x": None}, {"n": None, "x": None}]
+    # the same through a DOUBLE column of the file, and through a stored FLOAT column
+    job = await import_sync(client, new := table_name(), "timestamp_unix,x\n1700000000,1.5\n1700000060,\n")
+    assert job["status"] == "COMPLETED" and job["result"]["rows_verified"] == 2, job
+    assert await qdb_rows(f'SELECT x FROM "{new}"') == [{"x": 1.5}, {"x": None}]
+    await qdb_rows(f'CREATE TABLE "{(floats := table_name())}" (timestamp TIMESTAMP, n LONG, f FLOAT) '
+                   "TIMESTAMP(timestamp) PARTITION BY DAY WAL")
+    job = await import_sync(client, floats, "timestamp_unix,n\n1700000000,7\n1700000060,\n")
+    assert job["status"] == "COMPLETED" and job["result"]["rows_verified"] == 2, job
+    assert await qdb_rows(f'SELECT n, f FROM "{floats}"') == [{"n": 7, "f": None}, {"n": None, "f": None}]
 
 
 async def test_import_column_without_any_value_is_double_and_carries_the_null(start_app: Any,
@@ -3025,22 +3034,29 @@ async def take_table_lock(app: Any, table: str, waiting: Any = None) -> None:
         pass
 
 
-async def test_table_write_lock_bounds_the_wait_behind_a_writer_of_this_process(start_app: Any) -> None:
+async def test_table_write_lock_bounds_the_wait_behind_another_writer(start_app: Any) -> None:
     """Behind a writer of the same process, another writer answers 503 after STAGE1_QUESTDB_TIMEOUT_S, and an
-    import's checkpoint is called while it waits (so a cancel is heard); both get the table once it is free."""
-    client, table = await start_app(questdb_timeout_s=0.5), table_name()
+    import's checkpoint is called while it waits (so a cancel is heard); both get the table once it is free.
+    A writer in another server process (another app on the same database) holds it off just the same."""
+    client, other, table = await start_app(questdb_timeout_s=0.5), await start_app(), table_name()
     app, checkpoints = client.server.app, []
 
     async def checkpoint() -> None:
-        checkpoints.append(time.monotonic())
+        checkpoints.append(None)
     async with s1.table_write_lock(app, table):
         with pytest.raises(s1.ApiError) as busy:
             await asyncio.wait_for(take_table_lock(app, table), 5)
-        assert busy.value.status == 503
+        assert (busy.value.status, busy.value.code) == (503, "questdb_timeout")
+        assert "busy with another writer" in busy.value.message
         waiter = asyncio.ensure_future(take_table_lock(app, table, checkpoint))
         await eventually(lambda: asyncio.sleep(0, len(checkpoints) >= 2), timeout=5)
         assert not waiter.done()
     await asyncio.wait_for(waiter, 5)
+    async with s1.table_write_lock(other.server.app, table):                # only PostgreSQL's lock is shared
+        with pytest.raises(s1.ApiError) as busy:
+            await asyncio.wait_for(take_table_lock(app, table), 5)
+        assert busy.value.code == "questdb_timeout"
+    await asyncio.wait_for(take_table_lock(app, table), 5)
 
 
 async def test_concurrent_imports_into_one_table_both_verify(start_app: Any, tmp_path: Path) -> None:
@@ -3064,13 +3080,24 @@ async def test_import_dedup_keys_keep_several_series(start_app: Any, tmp_path: P
     assert await qdb_count(table) == 3
 
 
+def cut_into_pieces(monkeypatch: Any, piece_bytes: int | None) -> list[int]:
+    """With piece_bytes, pass 1 cuts files into pieces of that size; the list records how many pieces each
+    import's file_pieces() returned."""
+    counts: list[int] = []
+    if piece_bytes:
+        monkeypatch.setattr(s1, "IMPORT_PIECE_BYTES", piece_bytes)
+        file_pieces = s1.file_pieces
+        monkeypatch.setattr(s1, "file_pieces", lambda *args: counts.append(len(pieces := file_pieces(*args)))
+                            or pieces)
+    return counts
+
+
 @pytest.mark.parametrize("piece_bytes", [None, 200_000], ids=["whole-file", "in-pieces"])
 async def test_import_cancel_while_running_stops_at_a_batch(start_app: Any, tmp_path: Path, monkeypatch: Any,
                                                             piece_bytes: int | None) -> None:
     """Cancelling a running import stops it at the next batch (or piece): CANCELLED, partial result, upload
     deleted."""
-    if piece_bytes:
-        monkeypatch.setattr(s1, "IMPORT_PIECE_BYTES", piece_bytes)
+    pieces = cut_into_pieces(monkeypatch, piece_bytes)
     client, table = await import_client(start_app, tmp_path, import_batch_rows=500), table_name()
     data = "timestamp_unix,v\n" + "".join(f"{1600000000 + i},{i}\n" for i in range(200_000))
     resp = await client.post("/api/questdb/import/async", json={"measurement": table, "data": data})
@@ -3081,7 +3108,7 @@ async def test_import_cancel_while_running_stops_at_a_batch(start_app: Any, tmp_
     job = await wait_job(client, job_id, "CANCELLED", "COMPLETED", "FAILED")
     assert job["status"] == "CANCELLED", job
     assert job["result"]["rows_written"] < 200_000 and job["result"]["rows_written"] % 500 == 0   # whole batches
-    assert uploads(tmp_path) == []
+    assert uploads(tmp_path) == [] and (pieces[0] > 1 if piece_bytes else pieces == [])
 
 
 async def test_cancelled_pending_import_loses_its_upload(start_app: Any, tmp_path: Path) -> None:
@@ -3189,8 +3216,7 @@ async def test_import_resends_after_a_dropped_connection(start_app: Any, tmp_pat
                                                          piece_bytes: int | None) -> None:
     """ILP connection reset mid-stream (pass 1 read the file whole or in pieces): everything is resent, DEDUP
     absorbs the repeats, counts and values verify."""
-    if piece_bytes:
-        monkeypatch.setattr(s1, "IMPORT_PIECE_BYTES", piece_bytes)
+    pieces = cut_into_pieces(monkeypatch, piece_bytes)
     proxy = FlakyIlp(cut_after=20_000)
     await proxy.up()
     try:
@@ -3200,6 +3226,7 @@ async def test_import_resends_after_a_dropped_connection(start_app: Any, tmp_pat
         job = await import_sync(client, table, data)
         assert job["status"] == "COMPLETED", job
         assert job["result"]["rows_verified"] == 5000 and proxy.connections >= 2
+        assert pieces[0] > 1 if piece_bytes else pieces == []
         assert await qdb_rows(f'SELECT count() n, sum(v) s FROM "{table}"') == [{"n": 5000, "s": 12_500_000.0}]
     finally:
         await proxy.down()
