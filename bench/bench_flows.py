@@ -28,7 +28,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -40,10 +39,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from _process import free_port, percentile, stop
+from _process import OUT, SERVER, Process, percentile, server_env
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
 SCHEMA = "bench_flows"
 DSN = os.environ.get("BENCH_FLOWS_PG_DSN",
                      f"postgresql://stage1:stage1@127.0.0.1:5432/stage1_bench?options=-csearch_path%3D{SCHEMA}")
@@ -63,39 +60,13 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 
 # --- Processes ---------------------------------------------------------------------------------------------
 
-class Process:
-    """A child process on a free port, logging to bench/out/; stop() is safe to call twice."""
-
-    def __init__(self, name: str, argv: list[str], env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.log_path = OUT / f"{name}.log"
-        with self.log_path.open("wb") as log:
-            self.proc = subprocess.Popen([*argv, "--port", str(self.port)], env=env, cwd=ROOT, stdout=log,
-                                         stderr=subprocess.STDOUT)
-        self.base = f"http://127.0.0.1:{self.port}"
-
-    async def wait_ready(self, session: aiohttp.ClientSession, path: str) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"{self.log_path.stem} exited with {self.proc.returncode}; see {self.log_path}")
-            try:
-                async with session.get(self.base + path) as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-        raise SystemExit(f"{self.log_path.stem} not ready within 60 s; see {self.log_path}")
-
-    def stop(self) -> None:
-        stop(self.proc)
-
-
 def start_server(name: str) -> Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STAGE1_")}
-    env.update({"STAGE1_PG_DSN": DSN, "STAGE1_WORKER_SLOTS": "0", "PYTHON_DOTENV_DISABLED": "1"})
-    return Process(name, [sys.executable, str(ROOT / "stage1_server.py")], env)
+    return Process(name, SERVER, server_env(STAGE1_PG_DSN=DSN, STAGE1_WORKER_SLOTS="0"))
+
+
+async def answers_200(session: aiohttp.ClientSession, url: str) -> bool:
+    async with session.get(url) as resp:
+        return resp.status == 200
 
 
 def start_bare(bodies: dict[str, bytes], directory: Path) -> Process:
@@ -383,13 +354,13 @@ async def main() -> None:
             await questdb_exec(session, f'DROP TABLE IF EXISTS "{TARGET_SLUG}_ind"')
             server = start_server("server-flows-write")
             processes.append(server)
-            await server.wait_ready(session, "/readyz")
+            await server.wait_until(lambda: answers_200(session, server.base + "/readyz"))
             dataset_id, run_id = await seed(session, server)
             await append_all(session, server, dataset_id)
             server.stop()                   # (a) and (b) on a fresh process: the appends' heap is not (b)'s baseline
             server = start_server("server-flows-read")
             processes.append(server)
-            await server.wait_ready(session, "/readyz")
+            await server.wait_until(lambda: answers_200(session, server.base + "/readyz"))
 
             paths = {"/api/datasets": "limit=200&offset=0", f"/api/runs/{run_id}": ""}
             bodies = {}
@@ -402,7 +373,7 @@ async def main() -> None:
             with tempfile.TemporaryDirectory() as directory:
                 bare = start_bare(bodies, Path(directory))
                 processes.append(bare)
-                await bare.wait_ready(session, "/api/datasets")
+                await bare.wait_until(lambda: answers_200(session, bare.base + "/api/datasets"))
                 print(f"-- {load_line()}")
                 for (path, query), name in zip(paths.items(), (f"GET /api/datasets ({DATASETS})",
                                                                f"GET /api/runs/{{id}} ({FOLDS} folds)")):

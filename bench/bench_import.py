@@ -25,8 +25,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import subprocess
-import sys
 import time
 import uuid
 from datetime import datetime
@@ -35,10 +33,8 @@ from pathlib import Path
 import aiohttp
 import aiopg
 
-from _process import free_port, percentile, stop as stop_server
+from _process import OUT, ROOT, SERVER, Process, percentile, server_env
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
 PG_DSN = os.environ.get("BENCH_IMPORT_PG_DSN", "postgresql://stage1:stage1@127.0.0.1:5432/stage1_bench")
 SCHEMA = "bench_import"
 QDB_HTTP = os.environ.get("STAGE1_QUESTDB_HTTP", "http://127.0.0.1:9000")
@@ -110,32 +106,17 @@ async def prepare_schema() -> None:
         await cur.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
 
 
-def start_server(port: int) -> tuple[subprocess.Popen, Path]:
-    OUT.mkdir(parents=True, exist_ok=True)
-    log_path = OUT / "server-import.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STAGE1_")}
-    env.update(PYTHON_DOTENV_DISABLED="1", STAGE1_PG_DSN=server_dsn(), STAGE1_QUESTDB_HTTP=QDB_HTTP,
-               STAGE1_UPLOAD_DIR=str(OUT / "uploads"), STAGE1_QUESTDB_TIMEOUT_S="120")
+def start_server() -> Process:
     # its own session, as a service would be: with autogroup scheduling it then does not share one CPU slice
     # with this client (the samplers, the official client)
-    proc = subprocess.Popen([sys.executable, str(ROOT / "stage1_server.py"), "--port", str(port)], cwd=ROOT,
-                            env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
-    return proc, log_path
+    return Process("server-import", SERVER, server_env(
+        STAGE1_PG_DSN=server_dsn(), STAGE1_QUESTDB_HTTP=QDB_HTTP, STAGE1_UPLOAD_DIR=str(OUT / "uploads"),
+        STAGE1_QUESTDB_TIMEOUT_S="120"), start_new_session=True)
 
 
-async def wait_ready(http: aiohttp.ClientSession, base: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}; see bench/out/server-import.log")
-        try:
-            async with http.get(f"{base}/readyz") as resp:
-                if resp.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.2)
-    raise RuntimeError("server not ready in 60 s")
+async def answers_200(http: aiohttp.ClientSession, url: str) -> bool:
+    async with http.get(url) as resp:
+        return resp.status == 200
 
 
 def server_phases(log_path: Path, table: str, job_id: str) -> str:
@@ -315,23 +296,22 @@ async def bench(rows: int, keep: bool, health_s: float, quiet_run: bool) -> None
     ours_table, official_table = f"bench_import_ours_{suffix}", f"bench_import_official_{suffix}"
     quiet_table, quiet = f"bench_import_quiet_{suffix}", None
     await prepare_schema()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc, log_path = start_server(port)
+    server = start_server()
+    base, pid, log_path = server.base, server.proc.pid, server.log_path
     timeout = aiohttp.ClientTimeout(total=600)
     try:
         async with aiohttp.ClientSession(timeout=timeout) as http:
-            await wait_ready(http, base, proc)
+            await server.wait_until(lambda: answers_200(http, base + "/readyz"))
             idle: list[float] = []                                  # warms the pools; the idle reference
             stop = asyncio.Event()
             sampler = asyncio.create_task(sample_health(http, base, stop, idle))
             await asyncio.sleep(2)
             stop.set()
             await sampler
-            ours = await run_ours(http, base, proc.pid, path, ours_table, rows, health_s)
+            ours = await run_ours(http, base, pid, path, ours_table, rows, health_s)
             if quiet_run and health_s > 0:                          # the same import without the sampler
-                quiet = await run_ours(http, base, proc.pid, path, quiet_table, rows, 0)
-            stop_server(proc)
+                quiet = await run_ours(http, base, pid, path, quiet_table, rows, 0)
+            server.stop()
             official = await run_official(http, path, official_table, rows)
             ours["idle_health"] = idle
             ours["phases"] = server_phases(log_path, ours_table, ours["job_id"])
@@ -341,7 +321,7 @@ async def bench(rows: int, keep: bool, health_s: float, quiet_run: bool) -> None
                 for table in (ours_table, quiet_table, official_table):
                     await qdb_exec(http, f'DROP TABLE IF EXISTS "{table}"')
     finally:
-        stop_server(proc)
+        server.stop()
     report(rows, path, ours, official, quiet)
 
 

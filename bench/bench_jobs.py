@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -29,12 +28,11 @@ import aiopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import stage1_server as s1  # noqa: E402
-from _process import free_port, percentile, stop  # noqa: E402
+from _process import OUT, SERVER, Process, percentile, server_env  # noqa: E402
 
 DSN = os.environ.get("BENCH_PG_DSN", "postgresql://stage1:stage1@127.0.0.1:5432/stage1_bench")
 PICKUP_JOBS = int(os.environ.get("BENCH_PICKUP_JOBS", "500"))
 DRAIN_JOBS = int(os.environ.get("BENCH_DRAIN_JOBS", "5000"))
-OUT = ROOT / "bench" / "out"
 
 
 def summary(values_ms: list[float]) -> str:
@@ -62,39 +60,18 @@ async def reference(pool: aiopg.Pool, rounds: int = 500) -> dict[str, list[float
     return timings
 
 
-class Server:
+def start_server(name: str) -> Process:
     """`python stage1_server.py` on default settings (only the DSN and port set), logging to bench/out/."""
+    return Process(f"server-{name}", SERVER, server_env(STAGE1_PG_DSN=DSN))
 
-    def __init__(self, name: str) -> None:
-        self.port = free_port()
-        self.log_path = OUT / f"server-{name}.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("STAGE1_")}
-        env.update({"STAGE1_PG_DSN": DSN, "PYTHON_DOTENV_DISABLED": "1"})
-        with self.log_path.open("wb") as log:
-            self.proc = subprocess.Popen([sys.executable, str(ROOT / "stage1_server.py"), "--port", str(self.port)],
-                                         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        self.spawned = time.perf_counter()
 
-    async def wait_ready(self) -> None:
-        """Until /api/health reports the worker loops running."""
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"server exited with {self.proc.returncode}; see {self.log_path}")
-            try:
-                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
-                writer.write(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                body = await reader.read()
-                writer.close()
-                if b'"worker":{"status":"running"' in body:
-                    return
-            except OSError:
-                pass
-            await asyncio.sleep(0.05)
-        raise SystemExit(f"server not ready within 60 s; see {self.log_path}")
-
-    def stop(self) -> None:
-        stop(self.proc)
+async def workers_running(server: Process) -> bool:
+    """Whether /api/health reports the worker loops running."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    body = await reader.read()
+    writer.close()
+    return b'"worker":{"status":"running"' in body
 
 
 async def pickup(pool: aiopg.Pool, count: int) -> tuple[list[float], list[float]]:
@@ -127,12 +104,11 @@ async def drain(pool: aiopg.Pool, count: int) -> tuple[float, float]:
     await execute(pool, "INSERT INTO stage1_jobs (job_id, job_type, created_at) "
                         "SELECT gen_random_uuid(), 'noop', now() + i * interval '1 microsecond' "
                         "FROM generate_series(1, %s) AS i", (count,))
-    server = Server("drain")
+    server = start_server("drain")
     try:
-        while (await execute(pool, "SELECT count(*) FROM stage1_jobs WHERE status = 'COMPLETED'"))[0][0] < count:
-            if server.proc.poll() is not None:
-                raise SystemExit(f"server exited with {server.proc.returncode}; see {server.log_path}")
-            await asyncio.sleep(0.05)
+        async def drained() -> bool:
+            return (await execute(pool, "SELECT count(*) FROM stage1_jobs WHERE status = 'COMPLETED'"))[0][0] >= count
+        await server.wait_until(drained, timeout_s=600)
         wall = time.perf_counter() - server.spawned
     finally:
         server.stop()
@@ -156,9 +132,9 @@ async def main() -> None:
         for name, values in (await reference(pool)).items():
             print(f"reference  {name:24s} {summary(values)}")
 
-        server = Server("pickup")
+        server = start_server("pickup")
         try:
-            await server.wait_ready()
+            await server.wait_until(lambda: workers_running(server))
             await pickup(pool, 20)                    # warm-up: connections, plans, JIT of nothing
             server_ms, client_ms = await pickup(pool, PICKUP_JOBS)
         finally:
