@@ -3605,12 +3605,13 @@ class FilePiece:
     start: int
     end: int
     width: int                      # fields in the header
+    lines: int                      # newlines in it
 
 
 def file_pieces(path: Path, piece_bytes: int, width: int) -> list[FilePiece]:
     """The data rows of an uncompressed file cut at the first newline after every piece_bytes (a seek and a
-    readline each); [] for a small or gzip file. The cuts are only row boundaries when no row spans lines:
-    scan_piece checks that."""
+    readline each). [] for a small or gzip file, and for one whose rows may span lines (a quote, or a bare CR
+    that csv.reader takes for a line end), where a cut may fall inside a row."""
     size = path.stat().st_size
     if size < 2 * piece_bytes:
         return []
@@ -3626,8 +3627,29 @@ def file_pieces(path: Path, piece_bytes: int, width: int) -> list[FilePiece]:
             file.seek(cuts[-1] + piece_bytes - 1)   # from the byte before: a cut right at a line start stays
             file.readline()
             cuts.append(file.tell())
-    cuts[-1] = size
-    return [FilePiece(start=start, end=end, width=width) for start, end in zip(cuts, cuts[1:]) if end > start]
+        cuts[-1] = size
+        file.seek(cuts[0])
+        pieces = []
+        for start, end in zip(cuts, cuts[1:]):
+            if (lines := whole_rows_lines(file, end - start)) is None:
+                return []
+            pieces.append(FilePiece(start=start, end=end, width=width, lines=lines))
+    return [piece for piece in pieces if piece.end > piece.start]
+
+
+def whole_rows_lines(file: Any, size: int) -> int | None:
+    """The newlines in the next `size` bytes of the file, read a block at a time; None when a line there may not
+    be a whole row (a quote, a bare CR)."""
+    lines = 0
+    while size > 0:
+        block = file.read(min(size, 1 << 20))
+        if block.endswith(b"\r") and size > len(block):    # a CRLF stays in one block
+            block += file.read(1)
+        size -= len(block)
+        if b'"' in block or (b"\r" in block and block.count(b"\r") != block.count(b"\r\n")):
+            return None
+        lines += block.count(b"\n")
+    return lines
 
 
 class FileRange(io.RawIOBase):
@@ -4258,7 +4280,9 @@ async def scan_file(ctx: JobContext, plan: ImportPlan, path: Path) -> None:
     """Pass 1: in pieces on every worker process when the file can be cut, else a batch at a time in the first;
     with cancel checkpoints in between."""
     pieces = await asyncio.to_thread(file_pieces, path, IMPORT_PIECE_BYTES, len(plan.header))
-    if not (len(import_workers()) > 1 and len(pieces) > 1 and await scan_pieces(ctx, plan, path, pieces)):
+    if len(import_workers()) > 1 and len(pieces) > 1:
+        await scan_pieces(ctx, plan, path, pieces)
+    else:
         await scan_batches(ctx, plan, path)
     settle_types(plan)
     await ctx.checkpoint(progress=0, total=plan.rows_total, message="checked", force=True)
@@ -4275,10 +4299,9 @@ async def scan_batches(ctx: JobContext, plan: ImportPlan, path: Path) -> None:
     plan.__dict__.update(step.__dict__)             # what the worker learned, into the job's own plan
 
 
-async def scan_pieces(ctx: JobContext, plan: ImportPlan, path: Path, pieces: list[FilePiece]) -> bool:
-    """Pass 1 of the pieces on all worker processes at once, merged into plan in file order; False (plan
-    untouched) when a piece turns out not to hold whole rows. A worker takes the next piece only when it is done
-    with one, so a cancel leaves at most one piece running in each."""
+async def scan_pieces(ctx: JobContext, plan: ImportPlan, path: Path, pieces: list[FilePiece]) -> None:
+    """Pass 1 of the pieces on all worker processes at once, merged into plan in file order. A worker takes the
+    next piece only when it is done with one, so a cancel leaves at most one piece running in each."""
     loop = asyncio.get_running_loop()
     scanned = [loop.create_future() for _ in pieces]
     unclaimed = iter(range(len(pieces)))                    # shared by the workers' loops
@@ -4297,16 +4320,12 @@ async def scan_pieces(ctx: JobContext, plan: ImportPlan, path: Path, pieces: lis
     scanners = [asyncio.create_task(scan_next_pieces(worker)) for worker in import_workers()]
     merged, lines = copy.deepcopy(plan), 1                  # line 1: the header
     try:
-        for result in scanned:
-            if (piece := await result) is None:
-                return False
-            piece_plan, piece_lines = piece
-            await asyncio.to_thread(merge_scan, merged, piece_plan, lines)   # a set of dedup keys may be large
-            lines += piece_lines
+        for piece, result in zip(pieces, scanned):
+            await asyncio.to_thread(merge_scan, merged, await result, lines)   # a set of dedup keys may be large
+            lines += piece.lines
             ctx.partial_result.update(rows_total=merged.rows_total, rows_rejected=merged.rows_rejected)
             await ctx.checkpoint(progress=0, total=merged.rows_total, message=f"checking rows ({merged.rows_total})")
         plan.__dict__.update(merged.__dict__)
-        return True
     finally:
         for scanner in scanners:
             scanner.cancel()
@@ -4316,20 +4335,12 @@ async def scan_pieces(ctx: JobContext, plan: ImportPlan, path: Path, pieces: lis
                 result.exception()
 
 
-def scan_piece(plan: ImportPlan, path: Path, piece: FilePiece) -> tuple[ImportPlan, int] | None:
-    """In a worker: pass 1 over one piece of the file from plan's starting state, and the piece's line count;
-    None when a line of it may not be a whole row (a quote, or a bare CR that csv.reader takes for a line end)."""
-    with path.open("rb") as file:
-        file.seek(piece.start)
-        data = file.read(piece.end - piece.start)
-    if b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
-        return None
-    lines = data.count(b"\n")
-    del data
+def scan_piece(plan: ImportPlan, path: Path, piece: FilePiece) -> ImportPlan:
+    """In a worker: pass 1 over one piece of the file from plan's starting state."""
     with contextlib.closing(csv_batches(path, IMPORT_SLICE_ROWS, piece)) as slices:
         for batch in slices:
             scan_batch(plan, batch)
-    return plan, lines
+    return plan
 
 
 def merge_scan(plan: ImportPlan, piece: ImportPlan, lines_before: int) -> None:

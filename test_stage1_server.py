@@ -3397,13 +3397,12 @@ def scan_summary(plan: s1.ImportPlan) -> tuple[Any, ...]:
 
 def scan_in_pieces(path: Path, start: s1.ImportPlan, piece_bytes: int) -> s1.ImportPlan | None:
     """Pass 1 as scan_pieces runs it (pieces scanned from one starting plan, merged in order), in this process."""
-    header = start.header
     merged, lines = copy.deepcopy(start), 1
-    for piece in s1.file_pieces(path, piece_bytes, len(header)):
-        if (scanned := s1.scan_piece(copy.deepcopy(start), path, piece)) is None:
-            return None
-        s1.merge_scan(merged, scanned[0], lines)
-        lines += scanned[1]
+    if not (pieces := s1.file_pieces(path, piece_bytes, len(start.header))):
+        return None
+    for piece in pieces:
+        s1.merge_scan(merged, s1.scan_piece(copy.deepcopy(start), path, piece), lines)
+        lines += piece.lines
     return merged
 
 
