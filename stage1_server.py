@@ -204,10 +204,10 @@ def bad_request(code: str, message: str, **extra: Any) -> ApiError:
     return ApiError(400, code, message, **extra)
 
 
-def missing_fields(paths: list[str]) -> ApiError:
-    """400 missing_fields listing the absent fields as JSON paths (the first 20 in the message)."""
-    return ApiError(400, "missing_fields", f"Missing required fields: {', '.join(paths[:20])}",
-                    missing_fields=paths)
+def missing_fields(paths: list[str], message: str | None = None, **extra: Any) -> ApiError:
+    """400 missing_fields listing the absent fields as JSON paths (by default the first 20 are the message)."""
+    return ApiError(400, "missing_fields", message or f"Missing required fields: {', '.join(paths[:20])}",
+                    missing_fields=paths, **extra)
 
 
 def invalid_field(path: str, message: str, **extra: Any) -> ApiError:
@@ -2103,8 +2103,7 @@ def parse_dataset_post(body: Mapping[str, Any]) -> DatasetPost:
     slug = get_str(body, "dataset_slug")
     slug = None if is_empty("dataset_slug", slug) else slug
     if dataset_id is None and slug is None:
-        raise bad_request("missing_fields", "dataset_id or dataset_slug is required",
-                          missing_fields=["dataset_id", "dataset_slug"])
+        raise missing_fields(["dataset_id", "dataset_slug"], "dataset_id or dataset_slug is required")
     manifest = get_object(body, "metadata") or {}
     values = {}
     for column, key, kind, _default in DATASET_FIELDS:
@@ -3378,7 +3377,7 @@ def import_params(get: Callable[[str], Any], get_list: Callable[[str], list[str]
     if (measurement is None or measurement == "") and source == "csv":
         raise error("measurement", "is required")
     if measurement is None or measurement == "":
-        raise bad_request("missing_fields", "measurement is required", missing_fields=["measurement"])
+        raise missing_fields(["measurement"], "measurement is required")
     if not isinstance(measurement, str):
         raise error("measurement", "must be a string")
     if not MEASUREMENT_RE.match(measurement):
@@ -3431,7 +3430,7 @@ async def receive_json_import(request: web.Request, path: Path) -> ImportRequest
     spec = import_params(body.get, lambda key: get_string_array(body, key, key), "json", invalid_field)
     data = body.get("data")
     if data is None:
-        raise bad_request("missing_fields", "data (the CSV text) is required", missing_fields=["data"])
+        raise missing_fields(["data"], "data (the CSV text) is required")
     if not isinstance(data, str):
         raise invalid_field("data", f"must be a string, got {json_type(data)}")
     path.write_text(data, encoding="utf-8")
@@ -3451,7 +3450,7 @@ async def receive_multipart_import(request: web.Request, path: Path, limit: int)
     spec = import_params(lambda k: fields[k][0] if fields.get(k) else None,
                          lambda k: comma_list(fields.get(k, [])), "multipart", invalid_field)
     if not have_file:
-        raise bad_request("missing_fields", "a multipart part named file is required", missing_fields=["file"])
+        raise missing_fields(["file"], "a multipart part named file is required")
     spec.filename = spec.filename or file_name
     return spec
 
