@@ -5533,9 +5533,11 @@ async def postgres_ctx(app: web.Application) -> AsyncIterator[None]:
     app[CHANGE_VERSION] = ChangeVersion(pg)
     connector = asyncio.create_task(pg.connect_forever())
     yield
-    connector.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await connector
+    for task in (connector, app[CHANGE_VERSION].pruning):    # a change-log prune may be under way
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
     await pg.close()
 
 
